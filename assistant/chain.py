@@ -1,0 +1,123 @@
+"""The question-answering chain (langchain-core runnables) and the `Assistant` facade over it.
+
+question -> analyse (language, provinces, expansion) -> hybrid retrieval -> extractive answer.
+The CLI and the UI both talk to `Assistant`; nothing here prints or imports a UI.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from .answer import Answer, extract_answer
+from .embeddings import ArrayEmbeddings, get_embeddings
+from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
+from .retrieval import HybridRetriever, PassageIndex, analyse_question
+from .settings import Settings
+from .store import Hit
+
+
+class Assistant:
+    """Everything a front end needs: index status, search, ask, reindex. Loads models once."""
+
+    def __init__(self, settings: Settings, embeddings: ArrayEmbeddings | None = None):
+        self.settings = settings
+        self._embeddings = embeddings
+        self._index: PassageIndex | None = None
+        self._generation_seen: tuple | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def embeddings(self) -> ArrayEmbeddings:
+        """The configured embedding backend (loaded on first use)."""
+        if self._embeddings is None:
+            self._embeddings = get_embeddings(self.settings.embeddings)
+        return self._embeddings
+
+    # -- index -----------------------------------------------------------------------------
+
+    def store(self):
+        """The live passage store."""
+        return open_store(self.settings)
+
+    def index_is_empty(self) -> bool:
+        """True when there is no index yet or it holds no passages."""
+        from .store import read_current_generation
+
+        if not self.settings.chroma_url and not read_current_generation(self.settings.index_dir):
+            return True
+        return self.store().count() == 0
+
+    def ensure_index(self, notify: Callable[[str], None] | None = None, progress: ProgressFn | None = None) -> IndexSummary | None:
+        """Build the index when it is missing or empty; returns the summary if it built one."""
+        if not self.index_is_empty():
+            return None
+        if notify:
+            notify(f"no index at {self.settings.index_dir}: building it from {self.settings.corpus_dir} first")
+        return self.reindex(progress=progress)
+
+    def reindex(self, progress: ProgressFn | None = None) -> IndexSummary:
+        """Bring the index in line with the corpus and reload the read side."""
+        with self._lock:
+            summary = index_corpus(self.settings, self.embeddings, progress=progress)
+            self._index = None
+            return summary
+
+    @property
+    def index(self) -> PassageIndex:
+        """The in-memory read side of the index (loaded once, reloaded after a reindex)."""
+        with self._lock:
+            if self._index is None:
+                self._index = PassageIndex.from_store(self.store(), self.embeddings)
+            return self._index
+
+    def reload(self) -> None:
+        """Forget the loaded read side so the next question sees the current index."""
+        with self._lock:
+            self._index = None
+
+    # -- questions -------------------------------------------------------------------------
+
+    def retriever(self, k: int | None = None, province: str | None = None) -> HybridRetriever:
+        """The hybrid retriever as a LangChain BaseRetriever."""
+        return HybridRetriever(index=self.index, k=k or self.settings.top_k, province=province)
+
+    def search(self, query: str, k: int | None = None, province: str | None = None) -> list[Hit]:
+        """Top passages for a query."""
+        return self.index.search(query, k=k or self.settings.top_k, province=province)
+
+    def chain(self, province: str | None = None) -> Runnable:
+        """question -> Answer, as a langchain-core runnable."""
+        index = self.index
+        k = self.settings.top_k
+
+        def retrieve(question: str) -> dict:
+            info = analyse_question(question)
+            return {"question": question, "info": info, "hits": index.search(question, k=k, province=province, info=info)}
+
+        def answer(state: dict) -> Answer:
+            return extract_answer(state["question"], state["info"], state["hits"], index)
+
+        return RunnableLambda(retrieve, name="retrieve") | RunnableLambda(answer, name="extract_answer")
+
+    def ask(self, question: str, province: str | None = None) -> Answer:
+        """Answer one question with citations (or an abstention)."""
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        return self.chain(province).invoke(question)
+
+    def status(self) -> dict:
+        """Articles, passages, embedding model and index location."""
+        store = self.store()
+        records = store.article_records()
+        return {
+            "articles": len(records),
+            "chunks": store.count(),
+            "embedding_model": store.recorded_model() or self.settings.embeddings,
+            "configured_embedding_model": self.settings.embeddings,
+            "index_path": store.location if self.settings.chroma_url else str(self.settings.index_dir.resolve()),
+            "corpus_path": str(self.settings.corpus_dir.resolve()),
+        }

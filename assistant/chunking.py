@@ -1,0 +1,124 @@
+"""Cutting articles into passages a reader can verify: about one paragraph, exact offsets."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from .corpus import Article
+from .provinces import find_provinces
+from .text import split_sentences, unglue
+
+# A paragraph longer than this is split at sentence boundaries: one passage should be
+# something a reader checks at a glance, and e5 reads at most 512 tokens.
+MAX_PASSAGE_CHARS = 1200
+TARGET_PIECE_CHARS = 700
+# Shorter paragraphs (a one-line lead-in) are merged into the next one of the same section.
+MIN_PASSAGE_CHARS = 60
+
+
+@dataclass
+class Passage:
+    """A verifiable piece of an article: text == article.text[start:end]."""
+
+    article: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    provinces: list[str] = field(default_factory=list)
+    date: str = ""
+
+    @property
+    def id(self) -> str:
+        """Deterministic id: same article, place and text give the same id."""
+        key = f"{self.article}\0{self.start}\0{self.end}\0{self.text}"
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+    @property
+    def flat_text(self) -> str:
+        """The passage with line breaks inside paragraphs joined, for matching and embedding."""
+        return " ".join(self.text.split())
+
+    def metadata(self) -> dict:
+        """Flat metadata as stored next to the vector."""
+        return {
+            "article": self.article,
+            "title": self.title,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "provinces": "|".join(self.provinces),
+            "date": self.date,
+        }
+
+    @classmethod
+    def from_metadata(cls, text: str, meta: dict) -> "Passage":
+        """Rebuild a passage from stored text and metadata."""
+        provinces = meta.get("provinces") or ""
+        return cls(
+            article=meta["article"],
+            title=meta.get("title", ""),
+            section=meta.get("section", ""),
+            text=text,
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            provinces=[p for p in provinces.split("|") if p],
+            date=meta.get("date", ""),
+        )
+
+
+def chunk_article(article: Article) -> list[Passage]:
+    """Passages for an article's answerable paragraphs (teasers and related links excluded)."""
+    spans: list[tuple[str, int, int]] = []
+    pending: tuple[str, int] | None = None  # a short paragraph waiting to be merged forward
+    for section, block in article.paragraphs():
+        start = block.start
+        if pending is not None:
+            if pending[0] == section:
+                start = pending[1]
+            else:
+                spans.append((pending[0], pending[1], pending_end))
+            pending = None
+        if block.end - start < MIN_PASSAGE_CHARS:
+            pending = (section, start)
+            pending_end = block.end
+            continue
+        for piece_start, piece_end in _split_long(article.text, start, block.end):
+            spans.append((section, piece_start, piece_end))
+    if pending is not None:
+        spans.append((pending[0], pending[1], pending_end))
+
+    passages = []
+    for section, start, end in spans:
+        text = article.text[start:end]
+        passages.append(
+            Passage(
+                article=article.path,
+                title=article.title,
+                section=section,
+                text=text,
+                start=start,
+                end=end,
+                provinces=find_provinces(unglue(text)),
+                date=article.date,
+            )
+        )
+    return passages
+
+
+def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split [start, end) at sentence boundaries into pieces of about TARGET_PIECE_CHARS."""
+    if end - start <= MAX_PASSAGE_CHARS:
+        return [(start, end)]
+    sentences = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
+    pieces: list[tuple[int, int]] = []
+    piece_start, piece_end = sentences[0]
+    for s, e in sentences[1:]:
+        if e - piece_start > TARGET_PIECE_CHARS and piece_end > piece_start:
+            pieces.append((piece_start, piece_end))
+            piece_start = s
+        piece_end = e
+    pieces.append((piece_start, piece_end))
+    return pieces

@@ -1,0 +1,257 @@
+"""The `assistant` command: a thin layer over the library (index, ask, search, status, eval)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .settings import Settings
+
+EXIT_PARTIAL = 3  # some articles failed, the rest went in
+
+
+def _common_options(fn):
+    """--corpus/--index accepted on the group and on every subcommand."""
+    fn = click.option("--corpus", "corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+                      help="Corpus folder [env ASSISTANT_CORPUS_DIR, default ./corpus].")(fn)
+    fn = click.option("--index", "index", type=click.Path(file_okay=False, path_type=Path), default=None,
+                      help="Index folder [env ASSISTANT_INDEX_DIR, default ./index].")(fn)
+    return fn
+
+
+def _settings(ctx: click.Context, corpus: Path | None, index: Path | None) -> Settings:
+    base: Settings = ctx.obj["settings"] if ctx.obj and "settings" in ctx.obj else Settings.from_env()
+    return base.with_(**{k: v for k, v in {"corpus_dir": corpus, "index_dir": index}.items() if v is not None})
+
+
+def _assistant(settings: Settings):
+    from .chain import Assistant
+
+    return Assistant(settings)
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _handle_errors(fn):
+    """Turn library errors into one clear line on stderr and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .corpus import ArticleError
+        from .embeddings import EmbeddingsError
+        from .store import IndexError_
+
+        try:
+            return fn(*args, **kwargs)
+        except (ArticleError, EmbeddingsError, IndexError_, ValueError) as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+def _progress_printer():
+    """A progress bar on a terminal, nothing when stderr is redirected."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    state = {"bar": None}
+
+    def progress(done: int, total: int, name: str) -> None:
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label="indexing", file=sys.stderr, show_pos=True)
+            state["bar"].__enter__()
+        state["bar"].update(1)
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+    return progress, close
+
+
+def _ensure_index(assistant) -> None:
+    progress, close = _progress_printer()
+    summary = assistant.ensure_index(notify=lambda m: click.echo(m, err=True), progress=progress)
+    close()
+    if summary is not None:
+        click.echo(summary.line(), err=True)
+        for err in summary.errors:
+            click.echo(f"error: {err}", err=True)
+
+
+@click.group()
+@_common_options
+@click.pass_context
+def main(ctx: click.Context, corpus: Path | None, index: Path | None) -> None:
+    """Ask questions about news articles offline and get answers with cited passages."""
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = Settings.from_env(corpus_dir=corpus, index_dir=index)
+
+
+@main.command("index")
+@_common_options
+@click.option("--full", is_flag=True, help="Rebuild everything from scratch.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+@_handle_errors
+def index_cmd(ctx, corpus, index, full, as_json):
+    """Build or update the index from the corpus folder."""
+    settings = _settings(ctx, corpus, index)
+    if not settings.corpus_dir.is_dir():
+        _fail(f"corpus folder {settings.corpus_dir} does not exist")
+    assistant = _assistant(settings)
+    progress, close = _progress_printer()
+    if full:
+        from .indexer import full_rebuild
+
+        summary = full_rebuild(settings, assistant.embeddings, progress=progress)
+    else:
+        summary = assistant.reindex(progress=progress)
+    close()
+    for err in summary.errors:
+        click.echo(f"error: {err}", err=True)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(summary.line())
+    if summary.errors:
+        sys.exit(EXIT_PARTIAL)
+
+
+@main.command("ask")
+@_common_options
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--jsonl", is_flag=True, help="Read one question per stdin line, write one JSON object per line.")
+@click.option("--province", default=None, help="Only use passages about this province.")
+@click.pass_context
+@_handle_errors
+def ask_cmd(ctx, corpus, index, question, as_json, jsonl, province):
+    """Answer QUESTION from the indexed articles, citing the passages used."""
+    settings = _settings(ctx, corpus, index)
+    if not jsonl and not (question and question.strip()):
+        _fail("give a question, e.g. assistant ask \"Nghệ An ký kết hợp tác với TP.HCM từ năm nào?\"", 2)
+    assistant = _assistant(settings)
+    _ensure_index(assistant)
+    if jsonl:
+        for line in sys.stdin:
+            q = line.strip()
+            if not q:
+                continue
+            click.echo(json.dumps(assistant.ask(q, province=province).as_dict(), ensure_ascii=False))
+            sys.stdout.flush()
+        return
+    answer = assistant.ask(question, province=province)
+    if as_json:
+        click.echo(json.dumps(answer.as_dict(), ensure_ascii=False))
+        return
+    click.echo(answer.answer)
+    for cit in answer.citations:
+        p = cit.hit.passage
+        where = f"{p.title}" + (f" › {p.section}" if p.section else "")
+        click.echo(f"\n[{cit.n}] {where} ({p.article}:{p.start}-{p.end})")
+        click.echo("    " + " ".join(p.text.split()))
+
+
+def _search_json(assistant, query: str, k: int, province) -> dict:
+    hits = assistant.search(query, k=k, province=province)
+    return {
+        "query": query,
+        "results": [
+            {
+                "rank": rank,
+                "article": h.passage.article,
+                "title": h.passage.title,
+                "section": h.passage.section,
+                "text": h.passage.text,
+                "start": h.passage.start,
+                "end": h.passage.end,
+                "score": round(h.score, 4),
+            }
+            for rank, h in enumerate(hits, 1)
+        ],
+    }
+
+
+@main.command("search")
+@_common_options
+@click.argument("query", required=False)
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of passages.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as one JSON object.")
+@click.option("--jsonl", is_flag=True, help="One JSON object per line; reads queries from stdin when QUERY is omitted.")
+@click.option("--province", default=None, help="Only passages about this province.")
+@click.pass_context
+@_handle_errors
+def search_cmd(ctx, corpus, index, query, k, as_json, jsonl, province):
+    """Show the passages that best match QUERY."""
+    settings = _settings(ctx, corpus, index)
+    if not (query and query.strip()) and not jsonl:
+        _fail("give a query, e.g. assistant search \"Nghệ An\"", 2)
+    assistant = _assistant(settings)
+    _ensure_index(assistant)
+    if jsonl:
+        queries = [query] if query and query.strip() else (line.strip() for line in sys.stdin)
+        for q in queries:
+            if q:
+                click.echo(json.dumps(_search_json(assistant, q, k, province), ensure_ascii=False))
+                sys.stdout.flush()
+        return
+    result = _search_json(assistant, query.strip(), k, province)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for r in result["results"]:
+        where = r["title"] + (f" › {r['section']}" if r["section"] else "")
+        click.echo(f"{r['rank']}. [{r['score']:.3f}] {where} ({r['article']}:{r['start']}-{r['end']})")
+        click.echo("   " + " ".join(r["text"].split()))
+
+
+@main.command("status")
+@_common_options
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@_handle_errors
+def status_cmd(ctx, corpus, index, as_json):
+    """Show what the index holds."""
+    settings = _settings(ctx, corpus, index)
+    info = _assistant(settings).status()
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False))
+        return
+    for key, value in info.items():
+        click.echo(f"{key.replace('_', ' ')}: {value}")
+
+
+@main.command("eval")
+@_common_options
+@click.option("--qa", "qa_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="JSONL question set [default: eval/dev.jsonl].")
+@click.option("--baseline/--no-baseline", default=True, help="Also measure the LangChain-default pipeline.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--details", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write per-question results (JSONL) here.")
+@click.pass_context
+@_handle_errors
+def eval_cmd(ctx, corpus, index, qa_file, baseline, as_json, details):
+    """Measure retrieval and answers on a question set, side by side with the LangChain default."""
+    from .evaluation import run_evaluation
+
+    settings = _settings(ctx, corpus, index)
+    qa_file = qa_file or Path("eval/dev.jsonl")
+    if not qa_file.exists():
+        _fail(f"question set {qa_file} not found; pass --qa FILE")
+    assistant = _assistant(settings)
+    _ensure_index(assistant)
+    report = run_evaluation(assistant, qa_file, baseline=baseline, details_path=details,
+                            log=lambda m: click.echo(m, err=True))
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if as_json else report.table())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

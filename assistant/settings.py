@@ -1,0 +1,70 @@
+"""One settings object for the whole assistant, read from the environment once at the entry point."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_EMBEDDINGS = "e5-small"
+# Files above this size are refused at ingest: a news article is a few tens of KB,
+# so anything this large is almost certainly not an article (a dump, a binary, a book).
+DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every configurable knob; build it with `Settings.from_env()` and pass it down."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    embeddings: str = DEFAULT_EMBEDDINGS
+    chroma_url: str = ""
+    collection: str = "passages"
+    llm: str = "none"
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 30.0
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_auth: str = ""
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    top_k: int = 5
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
+        """Read ASSISTANT_* variables (and OPENAI_API_KEY as a key fallback); overrides win."""
+        env = os.environ if environ is None else environ
+        values = dict(
+            corpus_dir=Path(env.get("ASSISTANT_CORPUS_DIR") or "corpus"),
+            index_dir=Path(env.get("ASSISTANT_INDEX_DIR") or "index"),
+            embeddings=env.get("ASSISTANT_EMBEDDINGS") or DEFAULT_EMBEDDINGS,
+            chroma_url=env.get("ASSISTANT_CHROMA_URL") or "",
+            llm=env.get("ASSISTANT_LLM") or "none",
+            llm_base_url=env.get("ASSISTANT_LLM_BASE_URL") or "",
+            llm_api_key=env.get("ASSISTANT_LLM_API_KEY") or env.get("OPENAI_API_KEY") or "",
+            llm_timeout=_number(env, "ASSISTANT_LLM_TIMEOUT", 30.0, float),
+            ui_host=env.get("ASSISTANT_UI_HOST") or "127.0.0.1",
+            ui_port=_number(env, "ASSISTANT_UI_PORT", 7860, int),
+            ui_auth=env.get("ASSISTANT_UI_AUTH") or "",
+            max_file_bytes=_number(env, "ASSISTANT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, int),
+        )
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("corpus_dir", "index_dir"):
+            values[key] = Path(values[key])
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def _number(env, name: str, default, kind):
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
