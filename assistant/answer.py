@@ -72,6 +72,7 @@ class Answer:
     nearest: list[Hit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lang: str = "vi"
+    standalone_question: str = ""  # the question actually searched (follow-ups are rewritten)
 
     def as_dict(self) -> dict:
         """The JSON shape of an answer (keys fixed by the CLI contract)."""

@@ -13,6 +13,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer import Answer, extract_answer
 from .embeddings import ArrayEmbeddings, get_embeddings
+from .followup import condense_followup
 from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
 from .retrieval import HybridRetriever, PassageIndex, analyse_question
 from .settings import Settings
@@ -102,12 +103,16 @@ class Assistant:
 
         return RunnableLambda(retrieve, name="retrieve") | RunnableLambda(answer, name="extract_answer")
 
-    def ask(self, question: str, province: str | None = None) -> Answer:
-        """Answer one question with citations (or an abstention)."""
+    def ask(self, question: str, province: str | None = None, history: list[str] | None = None) -> Answer:
+        """Answer one question with citations (or an abstention); `history` = earlier questions."""
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
-        return self.chain(province).invoke(question)
+        standalone = condense_followup(question, history) if history else question
+        answer = self.chain(province).invoke(standalone)
+        answer.question = question
+        answer.standalone_question = standalone
+        return answer
 
     def status(self) -> dict:
         """Articles, passages, embedding model and index location."""
