@@ -39,6 +39,20 @@ _QTYPES = {
 
 
 @dataclass
+class Support:
+    """How well the retrieved passages support an answer; decides abstention."""
+
+    coverage: float  # IDF-weighted share of the question's terms found in a top passage
+    dense: float  # cosine similarity of the top passage
+    type_ok: bool  # the answer sentence holds what was asked (a year, a count, ...)
+    province_ok: bool  # the passages are about the province the question names
+
+    def ok(self, kind: str) -> bool:
+        """Whether to answer rather than abstain."""
+        return self.type_ok and self.province_ok and self.coverage >= MIN_COVERAGE[kind]
+
+
+@dataclass
 class Citation:
     """A passage the answer cites, numbered as its [n] marker."""
 
@@ -72,6 +86,7 @@ class Answer:
     nearest: list[Hit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lang: str = "vi"
+    support: Support | None = None
     standalone_question: str = ""  # the question actually searched (follow-ups are rewritten)
 
     def as_dict(self) -> dict:
@@ -101,9 +116,8 @@ def satisfies(kind: str, sentence: str, asked_provinces: list[str]) -> bool:
     if kind == "count":
         return bool(_NUMBER_RE.search(sentence))
     if kind == "province":
-        return any(p != "TP.HCM" and p not in asked_provinces for p in find_provinces(sentence)) or any(
-            p != "TP.HCM" for p in find_provinces(sentence)
-        )
+        found = find_provinces(sentence)
+        return any(p not in asked_provinces for p in found) or bool(found)
     if kind == "person":
         return bool(re.search(r"\b(ông|bà|anh|chị|Phó|Chủ tịch|Giám đốc|Bí thư)\b", sentence)) or bool(
             re.search(r"\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b", sentence)
@@ -163,15 +177,14 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             score += 0.08 / (rank + 1)
             candidates.append(_Candidate(rank, s, e, sentence, score, coverage, ok, has_prov))
     best = max(candidates, key=lambda c: c.score)
-    passage_cov = _passage_coverage(hits[0], weights, total, folded)
-    supported = (
-        (passage_cov >= MIN_COVERAGE[info.kind] or hits[0].score >= MIN_DENSE[info.kind] and passage_cov >= MIN_COVERAGE[info.kind] * 0.6)
-        and best.satisfied
-        and best.has_province
-        and (not asked or any(p in hits[0].passage.provinces for p in asked))
+    support = Support(
+        coverage=max(_passage_coverage(h, weights, total, folded) for h in hits[:ANSWER_PASSAGES]),
+        dense=hits[0].score,
+        type_ok=best.satisfied,
+        province_ok=best.has_province and (not asked or any(p in h.passage.provinces for h in hits[:ANSWER_PASSAGES] for p in asked)),
     )
-    if not supported:
-        return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang)
+    if not support.ok(info.kind):
+        return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
     chosen = [best]
     # a second sentence when it adds support the first lacks and both fit the length limit
@@ -188,7 +201,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             citations.append(cit)
         cit.highlights.append((cand.start, cand.end))
         parts.append(f"{_clip(cand.text)} [{cit.n}]")
-    return Answer(question, " ".join(parts), False, citations, lang=lang)
+    return Answer(question, " ".join(parts), False, citations, lang=lang, support=support)
 
 
 def _passage_coverage(hit: Hit, weights: dict[str, float], total: float, folded: bool) -> float:

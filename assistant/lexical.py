@@ -14,6 +14,7 @@ import re
 
 import numpy as np
 
+from .provinces import province_mentions
 from .text import fold, normalize_tone_word, unglue
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -41,9 +42,29 @@ def _canon_number(word: str) -> str:
     return (word.lstrip("0") or "0") if word.isdigit() else word
 
 
+def province_token(name: str) -> str:
+    """The single term a province mention becomes, whatever alias it was written with."""
+    return "prov" + "".join(ch for ch in fold(name) if ch.isalnum())
+
+
+def _canonical_provinces(text: str) -> str:
+    # "tphcm", "Sài Gòn" and "TP.HCM" must meet in the index: every mention becomes one term
+    text = unglue(text)
+    mentions = province_mentions(text)
+    if not mentions:
+        return text
+    parts, pos = [], 0
+    for start, end, name in mentions:
+        parts.append(text[pos:start])
+        parts.append(f" {province_token(name)} ")
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def words(text: str, folded: bool) -> list[str]:
     """Words of a text in one key space (folded or exact-with-normalised-tone)."""
-    text = unglue(text)
+    text = _canonical_provinces(text)
     if folded:
         return [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
     return [_canon_number(normalize_tone_word(w).lower()) for w in _WORD_RE.findall(text) if w != "_"]

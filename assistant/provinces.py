@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Province", "find_provinces", "get_province", "all_provinces", "related_provinces"]
+__all__ = ["Province", "find_provinces", "province_mentions", "get_province", "all_provinces", "related_provinces"]
 
 
 @dataclass(frozen=True)
@@ -307,13 +307,18 @@ def _accents_agree(span: str, spellings: tuple[tuple[str, ...], ...]) -> bool:
 
 def find_provinces(text: str) -> list[str]:
     """Canonical names of provinces mentioned in ``text``, in order of first mention, no duplicates."""
+    return list(dict.fromkeys(name for _, _, name in province_mentions(text)))
+
+
+def province_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Every province mention as (start, end, canonical name), offsets into NFC ``text``."""
     if not text:
         return []
     original = unicodedata.normalize("NFC", text)
     folded = _fold(original)
     aligned = len(folded) == len(original)  # positions map 1:1 (always, for Vietnamese text)
     rx, index, ctx = _matcher(), _alias_index(), _context_res()
-    found: list[str] = []
+    found: list[tuple[int, int, str]] = []
     pos = 0
     while True:
         m = rx.search(folded, pos)
@@ -341,8 +346,7 @@ def find_provinces(text: str) -> list[str]:
         if not ok:
             pos = first_word_end
             continue
-        if province.name not in found:
-            found.append(province.name)
+        found.append((m.start(), m.end(), province.name))
         pos = m.end()
     return found
 

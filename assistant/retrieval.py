@@ -17,6 +17,7 @@ from . import glossary, lexical
 from .chunking import Passage
 from .embeddings import ArrayEmbeddings
 from .provinces import find_provinces
+from .restore import DiacriticRestorer
 from .store import Hit, PassageStore
 from .text import has_diacritics
 
@@ -36,6 +37,7 @@ class QueryInfo:
     kind: str  # vi | vi-noaccent | en
     provinces: list[str] = field(default_factory=list)
     expansion: list[str] = field(default_factory=list)
+    dense_text: str = ""  # what the dense model reads (diacritics restored when typed without)
 
     @property
     def lexical_text(self) -> str:
@@ -72,6 +74,7 @@ class PassageIndex:
             for name in s:
                 counts[name] = counts.get(name, 0) + 1
         self.province_counts = counts
+        self.restorer = DiacriticRestorer([p.title for p in passages[:1]] + docs)
 
     @classmethod
     def from_store(cls, store: PassageStore, embeddings: ArrayEmbeddings) -> "PassageIndex":
@@ -87,7 +90,7 @@ class PassageIndex:
         """Cosine similarity of every passage to the question."""
         if not len(self.passages):
             return np.zeros(0, dtype=np.float32)
-        q = self.embeddings.embed_question(info.text)
+        q = self.embeddings.embed_question(info.dense_text or info.text)
         return self.vectors @ q
 
     def lexical_scores(self, info: QueryInfo) -> np.ndarray:
@@ -101,6 +104,8 @@ class PassageIndex:
         if not self.passages:
             return []
         info = info or analyse_question(question)
+        if info.kind == "vi-noaccent" and not info.dense_text:
+            info.dense_text = self.restorer.restore(info.text)
         dense = self.dense_scores(info)
         lex = self.lexical_scores(info)
         fused = np.zeros(len(self.passages), dtype=np.float32)
