@@ -47,10 +47,10 @@ class QueryInfo:
 
 def analyse_question(question: str) -> QueryInfo:
     """Language kind, provinces named, and bilingual expansion of a question."""
-    if has_diacritics(question):
+    if glossary.looks_english(question):
+        kind = "en"  # checked first: English questions often name places with diacritics
+    elif has_diacritics(question):
         kind = "vi"
-    elif glossary.looks_english(question):
-        kind = "en"
     else:
         kind = "vi-noaccent"
     expansion = glossary.expand_english(question) if kind == "en" else []
