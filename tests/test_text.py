@@ -1,0 +1,187 @@
+"""Tests for assistant.text: folding, tone-mark normalisation, matching keys, sentence spans."""
+
+import unicodedata
+
+import pytest
+
+from assistant.text import (
+    fold,
+    folded_words,
+    has_diacritics,
+    nfc,
+    normalize,
+    normalize_tone_word,
+    split_sentences,
+    syllable_key,
+    unglue,
+)
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+# --- fold / has_diacritics ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Nghệ An", "nghe an"),
+        ("Đà Nẵng", "da nang"),
+        ("ĐỒNG THÁP", "dong thap"),
+        ("đường Điện Biên Phủ", "duong dien bien phu"),
+        ("Thừa Thiên Huế", "thua thien hue"),
+        ("TP.HCM 2003", "tp.hcm 2003"),
+        ("người", "nguoi"),
+    ],
+)
+def test_fold_strips_every_diacritic_including_d_bar_and_lowercases(text, expected):
+    assert fold(text) == expected, f"fold({text!r})"
+
+
+def test_fold_gives_the_same_key_for_nfc_and_nfd_input():
+    assert fold(nfd("Quảng Ngãi")) == "quang ngai", "NFD input must fold like NFC input"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Nghệ An", True),
+        ("Nghe An", False),
+        ("đi", True),  # đ alone is a diacritic
+        ("NGHE AN ky ket", False),
+        ("What year?", False),
+        ("2003", False),
+        (nfd("hóa"), True),
+    ],
+)
+def test_has_diacritics(text, expected):
+    assert has_diacritics(text) is expected, f"has_diacritics({text!r})"
+
+
+# --- tone-mark normalisation ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("hoá", "hóa"),  # new-style placement moved to the traditional one
+        ("Hoá", "Hóa"),
+        ("HOÁ", "HÓA"),
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("uỷ", "ủy"),
+        ("Thuý", "Thúy"),
+        # already traditional or unambiguous: unchanged
+        ("hóa", "hóa"),
+        ("thủy", "thủy"),
+        ("quý", "quý"),  # qu: the u belongs to the consonant
+        ("già", "già"),  # gi: the i belongs to the consonant
+        ("gìn", "gìn"),
+        ("người", "người"),  # ươ: the tone sits on ơ
+        ("giường", "giường"),
+        ("quốc", "quốc"),
+        ("của", "của"),
+        ("hoa", "hoa"),
+    ],
+)
+def test_normalize_tone_word(word, expected):
+    got = normalize_tone_word(word)
+    assert got == expected, f"normalize_tone_word({word!r}) = {got!r}, expected {expected!r}"
+    assert unicodedata.is_normalized("NFC", got), f"{got!r} must be NFC"
+
+
+def test_normalize_tone_word_accepts_nfd_input():
+    assert normalize_tone_word(nfd("hoá")) == "hóa"
+    assert normalize_tone_word(nfd("người")) == "người"
+
+
+def test_normalize_rewrites_only_the_tone_placement_and_keeps_punctuation():
+    text = "Thanh Hoá phát triển thuỷ sản, sức khoẻ; TP.HCM - năm 2003!"
+    assert normalize(text) == "Thanh Hóa phát triển thủy sản, sức khỏe; TP.HCM - năm 2003!"
+
+
+def test_normalize_composes_nfd_text():
+    text = nfd("Nghệ An ký kết hợp tác với Thanh Hoá")
+    got = normalize(text)
+    assert got == "Nghệ An ký kết hợp tác với Thanh Hóa"
+    assert unicodedata.is_normalized("NFC", got)
+
+
+def test_nfc_composes():
+    assert nfc(nfd("Đắk Lắk")) == "Đắk Lắk"
+    assert len(nfc(nfd("Đắk Lắk"))) == 7
+
+
+# --- syllable_key ---------------------------------------------------------------------------
+
+def test_syllable_key_ignores_tone_placement_but_keeps_the_tone():
+    assert syllable_key("hoá") == "hoa1"
+    assert syllable_key("hóa") == "hoa1"
+    assert syllable_key(nfd("hoá")) == "hoa1"
+    assert syllable_key("Hòa") == "hoa2", "huyền is tone 2 and must differ from sắc"
+    assert syllable_key("hoa") == "hoa", "no tone, no digit"
+    assert syllable_key("thuỷ") == syllable_key("thủy") == "thuy3"
+    assert syllable_key("Đà") == "da2"
+    assert syllable_key("Ngãi") == "ngai4"
+    assert syllable_key("Nghệ") == "nghe5"
+
+
+# --- unglue / folded_words ------------------------------------------------------------------
+
+def test_unglue_separates_a_typo_glued_capitalised_word():
+    assert unglue("TP.HCM - tỉnhHà Tĩnh:") == "TP.HCM - tỉnh Hà Tĩnh:"
+
+
+@pytest.mark.parametrize("text", ["iPhone", "OCOP", "McDonald", "TP.HCM", "eKYC"])
+def test_unglue_leaves_camel_and_all_caps_tokens_alone(text):
+    assert unglue(text) == text, f"{text!r} must not be split"
+
+
+def test_folded_words_strip_leading_zeros_of_numbers():
+    assert folded_words("09 tỉnh, 05 địa phương, 0 và 2003") == [
+        "9", "tinh", "5", "dia", "phuong", "0", "va", "2003",
+    ]
+
+
+def test_folded_words_split_tphcm_and_glued_province():
+    assert folded_words("TP.HCM - tỉnhHà Tĩnh:") == ["tp", "hcm", "tinh", "ha", "tinh"]
+
+
+def test_folded_words_same_for_accented_unaccented_and_nfd():
+    expected = ["nghe", "an", "ky", "ket", "nam", "2003"]
+    assert folded_words("Nghệ An ký kết năm 2003") == expected
+    assert folded_words("nghe an KY KET nam 2003") == expected
+    assert folded_words(nfd("Nghệ An ký kết năm 2003")) == expected
+
+
+# --- split_sentences ------------------------------------------------------------------------
+
+def test_split_sentences_spans_cover_each_sentence_exactly():
+    text = "Câu một. Câu hai! Câu ba? “Trích dẫn.” Cuối"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["Câu một.", "Câu hai!", "Câu ba?", "“Trích dẫn.”", "Cuối"]
+
+
+def test_split_sentences_does_not_split_abbreviations_or_numbers():
+    text = "Năm 2003, TP.HCM và Nghệ An ký kết; vốn 150.000 tỷ đồng. Xong…"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Năm 2003, TP.HCM và Nghệ An ký kết; vốn 150.000 tỷ đồng.",
+        "Xong…",
+    ]
+
+
+def test_split_sentences_trims_whitespace_and_handles_line_breaks():
+    text = "  Dòng một bị ngắt\ngiữa câu. Câu hai.  \n"
+    spans = split_sentences(text)
+    first = "Dòng một bị ngắt\ngiữa câu."
+    second = "Câu hai."
+    expected = [(2, 2 + len(first)), (text.index(second), text.index(second) + len(second))]
+    assert spans == expected, spans
+    assert [text[s:e] for s, e in spans] == [first, second]
+
+
+def test_split_sentences_on_blank_text_is_empty():
+    assert split_sentences("") == []
+    assert split_sentences("   \n ") == []
