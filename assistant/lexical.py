@@ -42,6 +42,11 @@ def _canon_number(word: str) -> str:
     return (word.lstrip("0") or "0") if word.isdigit() else word
 
 
+# Switches for the ablation study (bench/ablation.py); both measured to help.
+USE_BIGRAMS = True
+USE_PROVINCE_TERMS = True
+
+
 def province_token(name: str) -> str:
     """The single term a province mention becomes, whatever alias it was written with."""
     return "prov" + "".join(ch for ch in fold(name) if ch.isalnum())
@@ -50,6 +55,8 @@ def province_token(name: str) -> str:
 def _canonical_provinces(text: str) -> str:
     # "tphcm", "Sài Gòn" and "TP.HCM" must meet in the index: every mention becomes one term
     text = unglue(text)
+    if not USE_PROVINCE_TERMS:
+        return text
     mentions = province_mentions(text)
     if not mentions:
         return text
@@ -75,7 +82,7 @@ def terms(text: str, folded: bool, query: bool = False) -> list[str]:
     ws = words(text, folded)
     stop = STOP_FOLDED if folded else STOP_EXACT
     out = [w for w in ws if not (query and w in stop)]
-    for a, b in zip(ws, ws[1:]):
+    for a, b in zip(ws, ws[1:]) if USE_BIGRAMS else ():
         if query and a in stop and b in stop:
             continue
         out.append(a + " " + b)

@@ -27,6 +27,8 @@ DENSE_WEIGHT = {"vi": 1.0, "vi-noaccent": 0.5, "en": 1.0}
 LEXICAL_WEIGHT = {"vi": 1.0, "vi-noaccent": 1.0, "en": 0.6}
 PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF contribution
 CANDIDATES = 50
+USE_RESTORE = True  # ablation switches (bench/ablation.py)
+USE_EXPANSION = True
 
 
 @dataclass
@@ -53,7 +55,7 @@ def analyse_question(question: str) -> QueryInfo:
         kind = "vi"
     else:
         kind = "vi-noaccent"
-    expansion = glossary.expand_english(question) if kind == "en" else []
+    expansion = glossary.expand_english(question) if kind == "en" and USE_EXPANSION else []
     return QueryInfo(text=question, kind=kind, provinces=find_provinces(question), expansion=expansion)
 
 
@@ -104,7 +106,7 @@ class PassageIndex:
         if not self.passages:
             return []
         info = info or analyse_question(question)
-        if info.kind == "vi-noaccent" and not info.dense_text:
+        if USE_RESTORE and info.kind == "vi-noaccent" and not info.dense_text:
             info.dense_text = self.restorer.restore(info.text)
         dense = self.dense_scores(info)
         lex = self.lexical_scores(info)
