@@ -202,7 +202,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
     for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
         text = hit.passage.text
         label = passage_label(text)
-        about_asked = all(p in hit.passage.provinces for p in asked)
+        about_asked = all(p in index.provinces_of(hit.id) for p in asked)
         for s, e in _answer_units(text):
             sentence = text[s:e]
             # "TP.HCM - tỉnh Quảng Bình: ..." — later sentences of the paragraph inherit its label
@@ -247,7 +247,9 @@ def passage_label(text: str) -> str:
     """The "X - tỉnh Y" label that opens an enumerated paragraph ("TP.HCM - tỉnh Hà Nam: ..."), or ''."""
     head, sep, _ = text.partition(":")
     if sep and len(head) <= 60 and "\n" not in head and not head.rstrip().endswith((".", "?", "!")):
-        return head.strip()
+        # only list labels such as "TP.HCM - tỉnh Hà Nam", not "Ông A cho biết"
+        if " - " in head or " – " in head or find_provinces(head):
+            return head.strip()
     return ""
 
 

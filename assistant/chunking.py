@@ -112,7 +112,9 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split [start, end) at sentence boundaries into pieces of about TARGET_PIECE_CHARS."""
     if end - start <= MAX_PASSAGE_CHARS:
         return [(start, end)]
-    sentences = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
+    sentences = []
+    for s, e in split_sentences(text[start:end]):
+        sentences.extend(_split_clauses(text, start + s, start + e))
     pieces: list[tuple[int, int]] = []
     piece_start, piece_end = sentences[0]
     for s, e in sentences[1:]:
@@ -121,4 +123,25 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
             piece_start = s
         piece_end = e
     pieces.append((piece_start, piece_end))
+    return pieces
+
+
+def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence longer than a passage may be, cut after ';' (then ',') into pieces that fit."""
+    if end - start <= TARGET_PIECE_CHARS:
+        return [(start, end)]
+    for mark in (";", ","):
+        cuts = [i + 1 for i in range(start, end - 1) if text[i] == mark and text[i + 1].isspace()]
+        if cuts:
+            break
+    else:
+        return [(start, end)]
+    pieces, piece_start = [], start
+    for cut in cuts:
+        if cut - piece_start >= TARGET_PIECE_CHARS // 2:
+            pieces.append((piece_start, cut))
+            piece_start = cut
+            while piece_start < end and text[piece_start].isspace():
+                piece_start += 1
+    pieces.append((piece_start, end))
     return pieces

@@ -94,7 +94,8 @@ def decode_article_bytes(data: bytes, name: str) -> str:
                 f"{name}: not valid UTF-8 text (byte {exc.start}: {exc.reason}); "
                 "save the article as UTF-8"
             ) from None
-    text = text.lstrip("\ufeff")
+    # A UTF-8 BOM stays in the text (Path.read_text(encoding="utf-8") keeps it too, and offsets
+    # must match that); the line scanner treats it as leading space.
     # what Python's text mode does on read: universal newlines
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -177,8 +178,8 @@ def _lines_with_offsets(text: str) -> list[tuple[int, int]]:
     pos = 0
     for raw in text.split("\n"):
         stripped_right = raw.rstrip()
-        lead = len(raw) - len(raw.lstrip())
-        if stripped_right.strip():
+        lead = len(raw) - len(raw.lstrip().lstrip("\ufeff").lstrip())
+        if stripped_right.strip().strip("\ufeff"):
             out.append((pos + lead, pos + len(stripped_right)))
         pos += len(raw) + 1
     return out

@@ -70,7 +70,14 @@ class PassageIndex:
         docs = [p.section + "\n" + p.text for p in passages]
         self.bm25_exact = lexical.BM25([lexical.terms(d, folded=False) for d in docs])
         self.bm25_folded = lexical.BM25([lexical.terms(d, folded=True) for d in docs])
-        self._province_sets = [set(p.provinces) for p in passages]
+        # a passage is about the provinces it names and those its article's title names
+        # ("hai bên cam kết ..." in an article titled "Lâm Đồng và TP.HCM ký ...")
+        title_provinces: dict[str, set[str]] = {}
+        for p in passages:
+            if p.title not in title_provinces:
+                title_provinces[p.title] = set(find_provinces(p.title))
+        self._province_sets = [set(p.provinces) | title_provinces[p.title] for p in passages]
+        self._position = {pid: i for i, pid in enumerate(ids)}
         counts: dict[str, int] = {}
         for s in self._province_sets:
             for name in s:
@@ -84,6 +91,11 @@ class PassageIndex:
         store.check_model(embeddings.model_id)
         ids, passages, vectors = store.all_passages(with_vectors=True)
         return cls(ids, passages, vectors, embeddings)
+
+    def provinces_of(self, passage_id: str) -> set[str]:
+        """Provinces a passage is about (its own mentions plus its article title's)."""
+        i = self._position.get(passage_id)
+        return self._province_sets[i] if i is not None else set()
 
     def __len__(self) -> int:
         return len(self.passages)

@@ -140,11 +140,6 @@ def test_long_paragraph_is_split_at_sentence_boundaries():
     assert rejoined == para, "the pieces cover the paragraph with nothing lost"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="chunking._split_long only cuts at sentence ends (text.split_sentences does not split at ';' "
-    "although its docstring says so), so a long ';'-enumeration becomes one 2,879-char passage",
-)
 def test_long_semicolon_enumeration_is_split_too():
     clause = "hỗ trợ doanh nghiệp đầu tư vào khu công nghiệp và khu kinh tế của tỉnh"
     para = "; ".join([clause] * 40) + "."

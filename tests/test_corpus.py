@@ -247,11 +247,6 @@ def test_old_mac_cr_newlines_match_python_text_mode(tmp_path):
     assert paragraph_texts(article) == ["Đoạn văn một có nội dung.", "Đoạn văn hai có nội dung."]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="corpus.decode_article_bytes strips a UTF-8 BOM, so offsets are 1 less than in "
-    "Path.read_text(encoding='utf-8'), which keeps the U+FEFF",
-)
 def test_utf8_bom_article_offsets_match_python_text_mode(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + SEED_ARTICLE.read_bytes())
