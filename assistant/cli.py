@@ -102,26 +102,88 @@ def main(ctx: click.Context, corpus: Path | None, index: Path | None) -> None:
 @_handle_errors
 def index_cmd(ctx, corpus, index, full, as_json):
     """Build or update the index from the corpus folder."""
+    from .embeddings import get_embeddings
+    from .indexer import full_rebuild, index_corpus
+
     settings = _settings(ctx, corpus, index)
     if not settings.corpus_dir.is_dir():
         _fail(f"corpus folder {settings.corpus_dir} does not exist")
-    assistant = _assistant(settings)
     progress, close = _progress_printer()
-    if full:
-        from .indexer import full_rebuild
-
-        summary = full_rebuild(settings, assistant.embeddings, progress=progress)
-    else:
-        summary = assistant.reindex(progress=progress)
-    close()
+    run = full_rebuild if full else index_corpus
+    try:
+        summary = run(settings, get_embeddings(settings.embeddings), progress=progress,
+                      notify=lambda m: click.echo(m, err=True))
+    finally:
+        close()
     for err in summary.errors:
         click.echo(f"error: {err}", err=True)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
         click.echo(summary.line())
-    if summary.errors:
-        sys.exit(EXIT_PARTIAL)
+    # 0 = everything indexed, 3 = some files failed (the rest went in), 1 = nothing readable
+    sys.exit(summary.exit_code)
+
+
+@main.command("add")
+@_common_options
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--no-index", is_flag=True, help="Only copy into the corpus; index later.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@_handle_errors
+def add_cmd(ctx, corpus, index, sources, no_index, as_json):
+    """Add article files (.txt, .md, .html) or web pages (http/https URLs) to the corpus and index them.
+
+    Files get a safe name in the corpus folder (never overwriting a different article); the same
+    content under another name is reported as a duplicate. Exit code 0 = all added, 3 = some
+    sources failed (the rest went in), 1 = none could be added.
+    """
+    from .ingest import add_to_corpus
+
+    settings = _settings(ctx, corpus, index)
+    progress, close = _progress_printer()
+    try:
+        report = add_to_corpus(settings, sources, index=not no_index, progress=progress,
+                               notify=lambda m: click.echo(m, err=True) if m.startswith("waiting") else None)
+    finally:
+        close()
+    if as_json:
+        for line in report.lines():
+            if line.startswith("error: "):
+                click.echo(line, err=True)
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for line in report.lines():
+            click.echo(line, err=line.startswith("error: "))
+    sys.exit(report.exit_code)
+
+
+@main.command("watch")
+@_common_options
+@click.option("--debounce", default=2.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Longest time (seconds) changes are gathered before one reindex.")
+@click.pass_context
+@_handle_errors
+def watch_cmd(ctx, corpus, index, debounce):
+    """Watch the corpus folder and reindex after changes, one log line per run (Ctrl-C stops)."""
+    import signal
+
+    from .embeddings import get_embeddings
+    from .watch import watch_corpus
+
+    settings = _settings(ctx, corpus, index)
+
+    def stop(signum, frame):  # SIGTERM stops as cleanly as Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    log = lambda m: (click.echo(m, err=True), sys.stderr.flush())  # noqa: E731
+    try:
+        watch_corpus(settings, get_embeddings(settings.embeddings), log=log,
+                     debounce_ms=int(debounce * 1000), quiet_ms=min(400, int(debounce * 1000)))
+    except KeyboardInterrupt:
+        log("stopped watching")
 
 
 @main.command("ask")

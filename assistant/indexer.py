@@ -1,18 +1,52 @@
-"""Keeping the index in step with the corpus: add new, replace changed, remove deleted articles."""
+"""Keeping the index in step with the corpus: add new, replace changed, remove deleted articles.
+
+Only one process writes an index at a time (`write_lock`, an fcntl lock in the index folder);
+readers never take the lock. Incremental runs change the live generation in place; a full
+rebuild (asked for, or forced by a change of embedding model) writes a new generation beside
+the live one and switches to it atomically, so questions are answered from the old index
+until the switch, and a rebuild that fails or is killed leaves the old index live and intact.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import os
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .chunking import chunk_article
-from .corpus import ArticleError, list_article_files, read_article
+from .corpus import ArticleError, decode_article_bytes, list_article_files, parse_article
 from .embeddings import ArrayEmbeddings
 from .settings import Settings
-from .store import ArticleRecord, PassageStore, read_current_generation, switch_generation
+from .store import (
+    ArticleRecord,
+    IndexError_,
+    PassageStore,
+    drop_generation,
+    list_generations,
+    live_generation,
+    make_live,
+    new_generation_name,
+    touch_stamp,
+)
 
 ProgressFn = Callable[[int, int, str], None]
+NotifyFn = Callable[[str], None]
+LOCK_FILE = "write.lock"
+EMBED_BATCH = 64  # passages embedded per call when many articles changed
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_PARTIAL = 3
+
+
+class IndexBusyError(IndexError_):
+    """Another process holds the index write lock for longer than the configured wait."""
 
 
 @dataclass
@@ -24,15 +58,26 @@ class IndexSummary:
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unchanged
     errors: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # failed to read now, earlier version kept
     passages_written: int = 0
     total_articles: int = 0
     total_passages: int = 0
     seconds: float = 0.0
+    full_rebuild: bool = False
+    rebuild_reason: str = ""
 
     @property
     def changed(self) -> bool:
         """Whether the index content changed."""
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.full_rebuild)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file went in, 3 when some failed, 1 when none could be read."""
+        if not self.errors:
+            return EXIT_OK
+        readable = len(self.added) + len(self.updated) + len(self.skipped)
+        return EXIT_PARTIAL if readable else EXIT_FAILED
 
     def line(self) -> str:
         """The one-line summary printed after indexing."""
@@ -43,7 +88,11 @@ class IndexSummary:
         )
         if self.errors:
             text += f", {len(self.errors)} failed"
-        return text + f" ({self.seconds:.1f}s)"
+            if self.kept:
+                text += f" ({len(self.kept)} kept from before)"
+        if self.full_rebuild:
+            text += ", full rebuild" + (f" ({self.rebuild_reason})" if self.rebuild_reason else "")
+        return text + f" ({self.seconds:.2f}s)"
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -53,9 +102,12 @@ class IndexSummary:
             "removed": self.removed,
             "unchanged": self.skipped,
             "errors": self.errors,
+            "kept": self.kept,
             "passages_written": self.passages_written,
             "articles": self.total_articles,
             "passages": self.total_passages,
+            "full_rebuild": self.full_rebuild,
+            "rebuild_reason": self.rebuild_reason,
             "seconds": round(self.seconds, 3),
         }
 
@@ -65,63 +117,272 @@ def open_store(settings: Settings) -> PassageStore:
     return PassageStore.open(settings.index_dir, settings.chroma_url)
 
 
+# -- one writer at a time ------------------------------------------------------------------
+
+_held: dict[str, list] = {}  # lock path -> [owning thread id, depth]; makes the lock re-entrant
+_held_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def write_lock(settings: Settings, notify: NotifyFn | None = None) -> Iterator[None]:
+    """Hold the index write lock; wait up to settings.index_lock_timeout, then IndexBusyError.
+
+    The lock is an fcntl.flock on index/write.lock: the kernel drops it when the holder exits,
+    even on kill -9, so a crashed writer never leaves a stale lock behind.
+    """
+    index_dir = Path(settings.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = str((index_dir / LOCK_FILE).resolve())
+    me = threading.get_ident()
+    with _held_guard:
+        entry = _held.get(path)
+        if entry is not None and entry[0] == me:
+            entry[1] += 1
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[path][1] -= 1
+        return
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + max(0.0, settings.index_lock_timeout)
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = _lock_holder(path)
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"another process ({holder}) is writing the index at {index_dir}; gave up "
+                        f"after waiting {settings.index_lock_timeout:g}s — try again when it has "
+                        "finished (or raise ASSISTANT_INDEX_LOCK_TIMEOUT)"
+                    ) from None
+                if notify and not told:
+                    notify(f"waiting for the index lock held by {holder} ...")
+                    told = True
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}\n".encode(), 0)
+        with _held_guard:
+            _held[path] = [me, 1]
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held.pop(path, None)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _lock_holder(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+    except OSError:
+        text = ""
+    return text or "pid unknown"
+
+
+# -- indexing ------------------------------------------------------------------------------
+
+
 def index_corpus(
     settings: Settings,
     embeddings: ArrayEmbeddings,
     progress: ProgressFn | None = None,
-    generation: str | None = None,
+    notify: NotifyFn | None = None,
 ) -> IndexSummary:
-    """Bring the index in line with the corpus folder, embedding only new or changed articles."""
-    import time
+    """Bring the index in line with the corpus folder, embedding only new or changed articles.
 
+    When the live index was built with another embedding model, this becomes a full rebuild
+    (vectors of two models cannot be compared), done beside the live index.
+    """
     started = time.perf_counter()
-    summary = IndexSummary()
-    if not settings.chroma_url:
-        Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
-    store = PassageStore.open(settings.index_dir, settings.chroma_url, generation=generation)
-    recorded = store.recorded_model()
-    if recorded and recorded != embeddings.model_id:
-        # vectors from two models cannot be compared: start from an empty index
-        for path in list(store.article_records()):
-            store.delete_article(path)
+    with write_lock(settings, notify):
+        _drop_stale_generations(settings)
+        live = live_generation(settings.index_dir, settings.chroma_url)
+        if not live:
+            # first build: write a new generation and switch to it only when complete
+            summary = _rebuild_locked(settings, embeddings, progress)
+        else:
+            store = PassageStore.open(settings.index_dir, settings.chroma_url, live)
+            recorded = store.recorded_model()
+            if recorded and recorded != embeddings.model_id and store.count():
+                if notify:
+                    notify(
+                        f"the index was built with embedding model {recorded!r}, now {embeddings.model_id!r}: "
+                        "rebuilding it beside the live one"
+                    )
+                summary = _rebuild_locked(settings, embeddings, progress)
+                summary.rebuild_reason = f"embedding model changed from {recorded} to {embeddings.model_id}"
+            else:
+                summary = IndexSummary()
+                _sync(store, settings, embeddings, progress, summary)
+                if summary.changed or recorded != embeddings.model_id:
+                    store.record_model(embeddings.model_id)
+                if summary.changed:
+                    touch_stamp(settings.index_dir, settings.chroma_url)
+                _totals(store, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def full_rebuild(
+    settings: Settings,
+    embeddings: ArrayEmbeddings,
+    progress: ProgressFn | None = None,
+    notify: NotifyFn | None = None,
+) -> IndexSummary:
+    """Rebuild everything into a new generation beside the live one, then switch atomically.
+
+    Questions keep being answered from the old generation until the switch; if the rebuild
+    fails or is killed, the old generation stays live and untouched.
+    """
+    started = time.perf_counter()
+    with write_lock(settings, notify):
+        _drop_stale_generations(settings)
+        summary = _rebuild_locked(settings, embeddings, progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None) -> IndexSummary:
+    old = live_generation(settings.index_dir, settings.chroma_url)
+    old_store = PassageStore.open(settings.index_dir, settings.chroma_url, old) if old else None
+    new = new_generation_name()
+    store = PassageStore.open(settings.index_dir, settings.chroma_url, new)
+    summary = IndexSummary(full_rebuild=bool(old))
+    try:
+        _sync(store, settings, embeddings, progress, summary, carry_from=old_store)
+        store.record_model(embeddings.model_id)
+        _totals(store, summary)
+    except BaseException:
+        # leave the live generation alone; the half-built one is useless
+        store.close()
+        drop_generation(settings.index_dir, settings.chroma_url, new)
+        raise
+    make_live(settings.index_dir, settings.chroma_url, new)
+    if old:
+        if old_store is not None:
+            old_store.close()
+        drop_generation(settings.index_dir, settings.chroma_url, old)
+    return summary
+
+
+def _drop_stale_generations(settings: Settings) -> None:
+    """Remove leftovers of rebuilds that were killed before their switch (we hold the lock)."""
+    live = live_generation(settings.index_dir, settings.chroma_url)
+    for gen in list_generations(settings.index_dir, settings.chroma_url):
+        if gen != live:
+            drop_generation(settings.index_dir, settings.chroma_url, gen)
+
+
+def read_article_text(path: Path, rel: str, max_bytes: int | None) -> str:
+    """The decoded text of an article file, or ArticleError naming it (size, empty, encoding)."""
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise ArticleError(
+                f"{rel}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article "
+                "(ASSISTANT_MAX_FILE_BYTES)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{rel}: cannot be read ({exc.strerror or exc})") from None
+    return decode_article_bytes(data, rel)
+
+
+def text_sha256(text: str) -> str:
+    """The content hash of an article (same as corpus.Article.sha256)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sync(
+    store: PassageStore,
+    settings: Settings,
+    embeddings: ArrayEmbeddings,
+    progress: ProgressFn | None,
+    summary: IndexSummary,
+    carry_from: PassageStore | None = None,
+) -> None:
+    """Make `store` hold exactly the corpus: the no-op path only reads, decodes and hashes files."""
     records = store.article_records()
-    files = list_article_files(settings.corpus_dir)
+    old_records = carry_from.article_records() if carry_from is not None else {}
+    corpus_dir = Path(settings.corpus_dir)
+    files = list_article_files(corpus_dir)
     seen: set[str] = set()
     total = len(files)
+    # changed articles wait here until EMBED_BATCH passages are gathered: one embedding call
+    # for many short articles is several times faster than one call per article
+    pending: list[tuple[int, ArticleRecord, list, bool]] = []
+
+    def flush() -> None:
+        texts = [embedding_text(p) for _, _, passages, _ in pending for p in passages]
+        vectors = embeddings.embed_passages(texts) if texts else None
+        offset = 0
+        for n, record, passages, is_update in pending:
+            store.replace_article(record, passages, vectors[offset : offset + len(passages)] if texts else [])
+            offset += len(passages)
+            summary.passages_written += len(passages)
+            (summary.updated if is_update else summary.added).append(record.path)
+            if progress:
+                progress(n, total, record.path)
+        pending.clear()
+
     for n, path in enumerate(files, 1):
-        rel = path.relative_to(settings.corpus_dir).as_posix()
+        rel = path.relative_to(corpus_dir).as_posix()
+        # seen before reading: a file that has become unreadable keeps its indexed version
         seen.add(rel)
         try:
-            article = read_article(path, settings.corpus_dir, settings.max_file_bytes)
+            text = read_article_text(path, rel, settings.max_file_bytes)
+            sha = text_sha256(text)
+            old = records.get(rel)
+            if old is not None and old.sha256 == sha:
+                summary.skipped.append(rel)
+            else:
+                article = parse_article(text, rel, markdown=path.suffix.lower() == ".md")
+                passages = chunk_article(article)
+                record = ArticleRecord(rel, sha, article.title, len(passages), article.date)
+                pending.append((n, record, passages, old is not None))
+                if sum(len(item[2]) for item in pending) >= EMBED_BATCH:
+                    flush()
+                continue
         except ArticleError as exc:
             summary.errors.append(str(exc))
-            if progress:
-                progress(n, total, rel)
-            continue
-        old = records.get(rel)
-        if old is not None and old.sha256 == article.sha256:
-            summary.skipped.append(rel)
-        else:
-            passages = chunk_article(article)
-            vectors = embeddings.embed_passages([embedding_text(p) for p in passages])
-            record = ArticleRecord(rel, article.sha256, article.title, len(passages), article.date)
-            store.replace_article(record, passages, vectors)
-            summary.passages_written += len(passages)
-            (summary.updated if old is not None else summary.added).append(rel)
+            if rel in records:
+                summary.kept.append(rel)
+            elif rel in old_records and carry_from is not None:
+                _carry_over(carry_from, store, old_records[rel], embeddings)
+                summary.kept.append(rel)
         if progress:
             progress(n, total, rel)
+    flush()
     for rel in sorted(set(records) - seen):
         store.delete_article(rel)
         summary.removed.append(rel)
-    if summary.changed or not recorded:
-        store.record_model(embeddings.model_id)
-    if not settings.chroma_url and generation is None and not read_current_generation(settings.index_dir):
-        switch_generation(settings.index_dir, store.generation)
+
+
+def _carry_over(source: PassageStore, target: PassageStore, record: ArticleRecord, embeddings: ArrayEmbeddings) -> None:
+    """Copy an unreadable article's indexed passages into a rebuild, so nothing indexed is lost."""
+    passages, vectors = source.article_passages(record.path)
+    if source.recorded_model() != embeddings.model_id:
+        vectors = embeddings.embed_passages([embedding_text(p) for p in passages])
+    target.write_passages(passages, vectors, extra_metadata=[{"sha256": record.sha256}] * len(passages))
+    target.write_record(record)
+
+
+def _totals(store: PassageStore, summary: IndexSummary) -> None:
     final = store.article_records()
     summary.total_articles = len(final)
     summary.total_passages = sum(r.passages for r in final.values())
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def embedding_text(passage) -> str:
@@ -129,24 +390,3 @@ def embedding_text(passage) -> str:
     if passage.section:
         return f"{passage.section}. {passage.flat_text}"
     return passage.flat_text
-
-
-def full_rebuild(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None = None) -> IndexSummary:
-    """Rebuild everything into a new generation beside the live one, then switch atomically.
-
-    Questions keep being answered from the old generation until the switch; if the rebuild
-    fails or is killed, the old generation stays live and untouched.
-    """
-    from .store import new_generation_name, remove_generation
-
-    if settings.chroma_url:
-        raise NotImplementedError("full rebuild on a Chroma server is not supported yet")
-    index_dir = Path(settings.index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    old = read_current_generation(index_dir)
-    new = new_generation_name()
-    summary = index_corpus(settings, embeddings, progress=progress, generation=new)
-    switch_generation(index_dir, new)
-    if old:
-        remove_generation(index_dir, old)
-    return summary

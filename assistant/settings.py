@@ -29,6 +29,8 @@ class Settings:
     ui_port: int = 7860
     ui_auth: str = ""
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    index_lock_timeout: float = 120.0  # seconds a second writer waits for the index lock
+    fetch_timeout: float = 20.0  # seconds allowed for fetching one URL in `assistant add`
     top_k: int = 5
     extra: dict = field(default_factory=dict)
 
@@ -49,6 +51,8 @@ class Settings:
             ui_port=_number(env, "ASSISTANT_UI_PORT", 7860, int),
             ui_auth=env.get("ASSISTANT_UI_AUTH") or "",
             max_file_bytes=_number(env, "ASSISTANT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, int),
+            index_lock_timeout=_number(env, "ASSISTANT_INDEX_LOCK_TIMEOUT", 120.0, float),
+            fetch_timeout=_number(env, "ASSISTANT_FETCH_TIMEOUT", 20.0, float),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("corpus_dir", "index_dir"):

@@ -5,16 +5,22 @@ Layout of the index folder (embedded mode):
     index/<generation>/   a Chroma PersistentClient folder with two collections:
         passages          one record per passage: vector, text, metadata (cosine space)
         articles          one record per article: content hash, title, passage count, date
-With ASSISTANT_CHROMA_URL set, the same two collections live on a Chroma server instead.
+    index/STAMP           changes whenever a writer changed the live index (readers may poll it)
+    index/write.lock      held (fcntl.flock) by the one process writing the index
+With ASSISTANT_CHROMA_URL set, the two collections live on a Chroma server as
+`hoidap_<generation>_passages` / `hoidap_<generation>_articles`, and the metadata of the
+`hoidap_current` collection names the live generation (see docs/scale-out.md).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -62,12 +68,13 @@ def _chroma_settings():
 
 
 class PassageStore:
-    """Passages and per-article records in one Chroma generation (folder or server prefix)."""
+    """Passages and per-article records of one index generation (a folder, or a server prefix)."""
 
-    def __init__(self, client, generation: str, location: str):
+    def __init__(self, client, generation: str, location: str, prefix: str = ""):
         self._client = client
         self.generation = generation
         self.location = location
+        self._prefix = prefix
         self._passages = None
         self._articles = None
 
@@ -77,44 +84,32 @@ class PassageStore:
     def open(cls, index_dir: Path, chroma_url: str = "", generation: str | None = None) -> "PassageStore":
         """Open the live generation (or a named one) of the index."""
         if chroma_url:
-            return cls._open_server(chroma_url, generation)
+            client = _server_client(chroma_url)
+            gen = generation or _server_current(client) or FIRST_GENERATION
+            return cls(client, gen, chroma_url, prefix=_server_prefix(gen))
         index_dir = Path(index_dir)
-        gen = generation or read_current_generation(index_dir) or "g0"
+        gen = generation or read_current_generation(index_dir) or FIRST_GENERATION
         import chromadb
 
         path = index_dir / gen
         client = chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
         return cls(client, gen, str(path))
 
-    @classmethod
-    def _open_server(cls, url: str, generation: str | None) -> "PassageStore":
-        import chromadb
-        from urllib.parse import urlparse
-
-        parsed = urlparse(url if "://" in url else "http://" + url)
+    def close(self) -> None:
+        """Release the Chroma client (embedded clients are shared per folder and ref-counted)."""
         try:
-            client = chromadb.HttpClient(
-                host=parsed.hostname or "localhost",
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                ssl=parsed.scheme == "https",
-                settings=_chroma_settings(),
-            )
-            client.heartbeat()
-        except Exception as exc:
-            raise IndexError_(f"cannot reach the Chroma server at {url} ({exc}); is `chroma run` up?") from None
-        store = cls(client, "", url)
-        store.generation = generation or store._server_current() or "g0"
-        return store
+            self._client.close()
+        except Exception:  # closing is best effort; the data is already persisted
+            pass
 
-    def _server_current(self) -> str:
-        try:
-            meta = self._client.get_collection("hoidap_current").metadata or {}
-        except Exception:
-            return ""
-        return meta.get("generation", "")
+    def __enter__(self) -> "PassageStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def _name(self, base: str) -> str:
-        return f"{base}_{self.generation}" if self.generation not in ("", "g0") else base
+        return self._prefix + base
 
     @property
     def passages(self):
@@ -209,16 +204,31 @@ class PassageStore:
     # -- writing ---------------------------------------------------------------------------
 
     def replace_article(self, record: ArticleRecord, passages: list[Passage], vectors: np.ndarray) -> None:
-        """Put an article's passages in, removing whatever passages it had before."""
+        """Put an article's passages in, removing whatever passages it had before.
+
+        The article record goes first and comes back last, so a run killed in between leaves
+        no record and the next run re-adds the article instead of trusting a stale hash.
+        """
         self.delete_article(record.path)
+        self.write_passages(
+            passages, vectors, extra_metadata=[{"sha256": record.sha256}] * len(passages)
+        )
+        self.write_record(record)
+
+    def write_passages(self, passages: list[Passage], vectors: np.ndarray, extra_metadata: list[dict] | None = None) -> None:
+        """Upsert passages with their vectors (in batches Chroma accepts)."""
         for i in range(0, len(passages), _WRITE_BATCH):
             batch = passages[i : i + _WRITE_BATCH]
+            extra = extra_metadata[i : i + _WRITE_BATCH] if extra_metadata else [{}] * len(batch)
             self.passages.upsert(
                 ids=[p.id for p in batch],
                 embeddings=np.asarray(vectors[i : i + _WRITE_BATCH], dtype=np.float32),
                 documents=[p.text for p in batch],
-                metadatas=[{**p.metadata(), "sha256": record.sha256} for p in batch],
+                metadatas=[{**p.metadata(), **e} for p, e in zip(batch, extra)],
             )
+
+    def write_record(self, record: ArticleRecord) -> None:
+        """Upsert one article record."""
         self.articles_collection.upsert(
             ids=[record.path],
             embeddings=[[0.0]],  # Chroma wants a vector; articles are looked up by id only
@@ -231,10 +241,163 @@ class PassageStore:
             }],
         )
 
+    def article_passages(self, path: str) -> tuple[list[Passage], np.ndarray]:
+        """The stored passages of one article with their vectors (to carry them into a rebuild)."""
+        got = self.passages.get(where={"article": path}, include=["documents", "metadatas", "embeddings"])
+        passages = [Passage.from_metadata(d, m) for d, m in zip(got["documents"], got["metadatas"])]
+        emb = got["embeddings"]
+        vectors = np.asarray(emb, dtype=np.float32) if len(passages) else np.zeros((0, 0), np.float32)
+        return passages, vectors
+
     def delete_article(self, path: str) -> None:
         """Remove an article and every passage of it."""
-        self.passages.delete(where={"article": path})
         self.articles_collection.delete(ids=[path])
+        self.passages.delete(where={"article": path})
+
+
+# -- generations ---------------------------------------------------------------------------
+# A full rebuild writes a new generation beside the live one and then flips one pointer:
+# the CURRENT file (embedded) or the metadata of the `hoidap_current` collection (server).
+
+FIRST_GENERATION = "g0"
+STAMP_FILE = "STAMP"
+_SERVER_CURRENT = "hoidap_current"
+_SERVER_PREFIX = "hoidap_"
+_GENERATION_RE = re.compile(r"^g[0-9]+$")
+
+
+def _server_client(url: str):
+    """A chromadb.HttpClient for ASSISTANT_CHROMA_URL, checked with a heartbeat."""
+    import chromadb
+
+    parsed = urlparse(url if "://" in url else "http://" + url)
+    try:
+        client = chromadb.HttpClient(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=_chroma_settings(),
+        )
+        client.heartbeat()
+    except Exception as exc:
+        raise IndexError_(
+            f"cannot reach the Chroma server at {url} ({exc}); is `chroma run --path DIR --port N` up?"
+        ) from None
+    return client
+
+
+def _server_prefix(generation: str) -> str:
+    return f"{_SERVER_PREFIX}{generation}_"
+
+
+def _server_pointer(client):
+    return client.get_or_create_collection(_SERVER_CURRENT, embedding_function=None)
+
+
+def _server_current(client) -> str:
+    try:
+        meta = client.get_collection(_SERVER_CURRENT).metadata or {}
+    except Exception:  # no pointer yet: nothing has been indexed on this server
+        return ""
+    return str(meta.get("generation", ""))
+
+
+def live_generation(index_dir: Path, chroma_url: str = "") -> str:
+    """Name of the live generation ('' when nothing has been indexed yet)."""
+    if chroma_url:
+        return _server_current(_server_client(chroma_url))
+    return read_current_generation(index_dir)
+
+
+def make_live(index_dir: Path, chroma_url: str, generation: str) -> None:
+    """Atomically make `generation` the live index and bump the change stamp."""
+    if chroma_url:
+        # one metadata update is atomic on the server: readers see the old or the new name
+        _server_pointer(_server_client(chroma_url)).modify(
+            metadata={"generation": generation, "stamp": time.time_ns()}
+        )
+        return
+    switch_generation(index_dir, generation)
+    touch_stamp(index_dir, chroma_url)
+
+
+def list_generations(index_dir: Path, chroma_url: str = "") -> list[str]:
+    """Every generation present (live, stale leftovers of killed rebuilds, ...), sorted."""
+    if chroma_url:
+        names = set()
+        for col in _server_client(chroma_url).list_collections():
+            name = col if isinstance(col, str) else col.name
+            if name.startswith(_SERVER_PREFIX) and name != _SERVER_CURRENT:
+                gen = name[len(_SERVER_PREFIX):].split("_", 1)[0]
+                if _GENERATION_RE.match(gen):
+                    names.add(gen)
+        return sorted(names)
+    index_dir = Path(index_dir)
+    if not index_dir.is_dir():
+        return []
+    return sorted(p.name for p in index_dir.iterdir() if p.is_dir() and _GENERATION_RE.match(p.name))
+
+
+def drop_generation(index_dir: Path, chroma_url: str, generation: str) -> None:
+    """Delete a generation that is not live (refuses to delete the live one)."""
+    if not generation or generation == live_generation(index_dir, chroma_url):
+        return
+    if chroma_url:
+        client = _server_client(chroma_url)
+        for base in (_PASSAGES, _ARTICLES):
+            try:
+                client.delete_collection(_server_prefix(generation) + base)
+            except Exception:  # already gone (a rebuild killed before creating it)
+                pass
+        return
+    _forget_embedded_client(Path(index_dir) / generation)
+    shutil.rmtree(Path(index_dir) / generation, ignore_errors=True)
+
+
+def _forget_embedded_client(path: Path) -> None:
+    """Stop this process's cached Chroma system for a folder about to be deleted."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+    except ImportError:  # pragma: no cover - layout of chromadb internals changed
+        return
+    for key in (str(path), str(path.resolve())):
+        system = SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception:
+                pass
+
+
+def touch_stamp(index_dir: Path, chroma_url: str = "") -> None:
+    """Record that the index content changed (readers compare `index_stamp` to reload)."""
+    if chroma_url:
+        client = _server_client(chroma_url)
+        current = _server_current(client)
+        if current:
+            _server_pointer(client).modify(metadata={"generation": current, "stamp": time.time_ns()})
+        return
+    path = Path(index_dir) / STAMP_FILE
+    path.write_text(str(time.time_ns()) + "\n", encoding="utf-8")
+
+
+def index_stamp(index_dir: Path, chroma_url: str = "") -> str:
+    """A cheap token that changes whenever a writer changed the live index."""
+    if chroma_url:
+        try:
+            meta = _server_client(chroma_url).get_collection(_SERVER_CURRENT).metadata or {}
+        except IndexError_:
+            raise
+        except Exception:
+            return ""
+        return f"{meta.get('generation', '')}:{meta.get('stamp', '')}"
+    index_dir = Path(index_dir)
+    try:
+        stamp = (index_dir / STAMP_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        stamp = ""
+    return f"{read_current_generation(index_dir)}:{stamp}"
 
 
 def read_current_generation(index_dir: Path) -> str:
@@ -247,12 +410,12 @@ def read_current_generation(index_dir: Path) -> str:
 
 
 def new_generation_name() -> str:
-    """A fresh, sortable generation name."""
+    """A fresh, sortable generation name (digits only, so it also fits Chroma collection names)."""
     return "g" + time.strftime("%Y%m%d%H%M%S") + f"{time.time_ns() % 1_000_000:06d}"
 
 
 def switch_generation(index_dir: Path, generation: str) -> None:
-    """Atomically make `generation` the live index (readers see old or new, never half)."""
+    """Atomically make `generation` the live index folder (readers see old or new, never half)."""
     index_dir = Path(index_dir)
     tmp = index_dir / (CURRENT_FILE + ".tmp")
     tmp.write_text(generation + "\n", encoding="utf-8")
@@ -263,5 +426,4 @@ def switch_generation(index_dir: Path, generation: str) -> None:
 
 def remove_generation(index_dir: Path, generation: str) -> None:
     """Delete a generation folder that is no longer live."""
-    if generation and generation != read_current_generation(index_dir):
-        shutil.rmtree(Path(index_dir) / generation, ignore_errors=True)
+    drop_generation(index_dir, "", generation)

@@ -1,0 +1,369 @@
+"""Bringing new articles into the corpus: text files, HTML files and web pages (by URL).
+
+Every source becomes one UTF-8 file in the corpus folder, named after the article (a slug,
+never overwriting a different article) and then indexed. HTML is reduced to the article —
+title, publication date when the page has one, body without navigation or related links —
+by trafilatura. Zero-width and bidirectional control characters are removed when the file is
+written, so that what is indexed and cited (verbatim slices of the corpus file) cannot hide
+text from a reader.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urlparse
+
+from .corpus import _RELATED_HEADINGS, ARTICLE_SUFFIXES, ArticleError, decode_article_bytes, list_article_files, parse_article
+from .indexer import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, IndexSummary, NotifyFn, ProgressFn, index_corpus, read_article_text, text_sha256
+from .settings import Settings
+from .text import fold, nfc
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# zero-width characters, soft hyphen, and bidirectional controls (LRM/RLM, embeddings,
+# overrides, isolates, Arabic letter mark): invisible, and able to hide or reorder text
+INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_BARE_DATE_RE = re.compile(r"^\s*(\d{1,2}:\d{2}(,|\s)\s*)?\d{1,2}/\d{1,2}/\d{2,4}(\s*,?\s*\d{1,2}:\d{2})?\s*$")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+MAX_SLUG_CHARS = 80
+USER_AGENT = "hoidap/0.1 (offline news question answering; article import)"
+
+
+@dataclass
+class AddedArticle:
+    """One source that went into the corpus."""
+
+    source: str
+    path: str  # relative to the corpus folder
+    title: str
+
+
+@dataclass
+class AddReport:
+    """What `add_to_corpus` did with each source, and the indexing run after it."""
+
+    added: list[AddedArticle] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, existing corpus path)
+    errors: list[str] = field(default_factory=list)
+    index: IndexSummary | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything went in, 1 when no source could be added, 3 for anything between."""
+        index_errors = self.index.errors if self.index else []
+        if not self.errors and not index_errors:
+            return EXIT_OK
+        if self.errors and not self.added and not self.duplicates:
+            return EXIT_FAILED
+        return EXIT_PARTIAL
+
+    def lines(self) -> list[str]:
+        """Human-readable report, one line per source, then the index summary."""
+        out = [f"added {a.source} -> {a.path} ({a.title})" for a in self.added]
+        out += [f"duplicate: {src} has the same content as {existing}; not added again" for src, existing in self.duplicates]
+        out += [f"error: {e}" for e in self.errors]
+        if self.index is not None:
+            out += [f"error: {e}" for e in self.index.errors if e not in self.errors]
+            out.append(self.index.line())
+        return out
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "added": [{"source": a.source, "path": a.path, "title": a.title} for a in self.added],
+            "duplicates": [{"source": s, "existing": e} for s, e in self.duplicates],
+            "errors": self.errors,
+            "index": self.index.as_dict() if self.index else None,
+        }
+
+
+def add_to_corpus(
+    settings: Settings,
+    sources: Iterable[str | os.PathLike],
+    embeddings=None,
+    index: bool = True,
+    progress: ProgressFn | None = None,
+    notify: NotifyFn | None = None,
+) -> AddReport:
+    """Copy files / fetch URLs into the corpus as articles, then index (the UI's upload entry point).
+
+    Each bad source gets one error naming it; the others still go in. With index=False the
+    caller indexes itself (e.g. `Assistant.reindex()`, which also reloads the read side).
+    """
+    report = AddReport()
+    corpus_dir = Path(settings.corpus_dir)
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    known = corpus_fingerprints(settings)
+    for source in sources:
+        source = str(source)
+        try:
+            text, stem, suffix = article_from_source(source, settings)
+        except ArticleError as exc:
+            report.errors.append(str(exc))
+            continue
+        key = content_fingerprint(text)
+        if key in known:
+            report.duplicates.append((source, known[key]))
+            continue
+        rel = _write_new_article(corpus_dir, stem, suffix, text)
+        known[key] = rel
+        title = parse_article(text, rel, markdown=suffix == ".md").title
+        report.added.append(AddedArticle(source, rel, title))
+        if notify:
+            notify(f"added {source} -> {rel}")
+    if index and (report.added or not report.errors):
+        if embeddings is None:
+            from .embeddings import get_embeddings
+
+            embeddings = get_embeddings(settings.embeddings)
+        report.index = index_corpus(settings, embeddings, progress=progress, notify=notify)
+    return report
+
+
+def content_fingerprint(text: str) -> str:
+    """Hash of an article's words, blind to Unicode form, invisible characters and line layout.
+
+    Two files with the same fingerprint are the same article, whatever their names.
+    """
+    return text_sha256(" ".join(INVISIBLE_RE.sub("", nfc(text)).split()))
+
+
+def corpus_fingerprints(settings: Settings) -> dict[str, str]:
+    """Fingerprint -> corpus path of every readable article (to recognise duplicates)."""
+    corpus_dir = Path(settings.corpus_dir)
+    out: dict[str, str] = {}
+    for path in list_article_files(corpus_dir):
+        rel = path.relative_to(corpus_dir).as_posix()
+        try:
+            out.setdefault(content_fingerprint(read_article_text(path, rel, settings.max_file_bytes)), rel)
+        except ArticleError:
+            continue
+    return out
+
+
+def article_from_source(source: str, settings: Settings) -> tuple[str, str, str]:
+    """(article text as it will be written, file-name stem, suffix) for a path or URL.
+
+    Raises ArticleError naming the source for anything that is not a usable article.
+    """
+    if _is_url(source):
+        data, content_type = fetch_url(source, settings.fetch_timeout, settings.max_file_bytes)
+        if content_type == "text/plain":
+            text = clean_text(decode_article_bytes(data, source))
+            _check_article(text, source, markdown=False)
+            return text, slugify(_first_line(text)), ".txt"
+        if content_type not in ("text/html", "application/xhtml+xml") and not _looks_like_html(data):
+            raise ArticleError(f"{source}: the server sent {content_type or 'an unknown type'}, not a web page or text")
+        text, title = html_to_article(data, source, url=source)
+        return text, slugify(title), ".txt"
+
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise ArticleError(f"{source}: no such file")
+    if path.is_dir():
+        raise ArticleError(f"{source}: is a folder; give the article files (or copy them into the corpus folder)")
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES + HTML_SUFFIXES:
+        raise ArticleError(
+            f"{source}: unsupported file type {suffix or '(none)'}; give .txt, .md, .html files or an http(s) URL"
+        )
+    data = _read_limited(path, source, settings.max_file_bytes)
+    if suffix in HTML_SUFFIXES:
+        if not data.strip():
+            raise ArticleError(f"{source}: the file is empty")
+        text, title = html_to_article(data, source)
+        return text, slugify(title), ".txt"
+    text = clean_text(decode_article_bytes(data, source))
+    _check_article(text, source, markdown=suffix == ".md")
+    return text, slugify(path.stem), suffix
+
+
+def clean_text(text: str) -> str:
+    """Text as written into the corpus: NFC, invisible/bidi controls removed, '\\n' line ends."""
+    text = INVISIBLE_RE.sub("", nfc(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip("\n") + "\n"
+
+
+def html_to_article(data: bytes | str, name: str, url: str | None = None) -> tuple[str, str]:
+    """(article text, title) from an HTML page: title line, date line when known, body paragraphs."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise ArticleError(
+            f"{name}: reading HTML needs `pip install trafilatura lxml_html_clean` ({exc})"
+        ) from None
+    try:
+        doc = trafilatura.bare_extraction(
+            data,
+            url=url,
+            with_metadata=True,
+            favor_precision=True,  # leave out menus, teasers, "related" boxes
+            include_comments=False,
+            include_tables=True,
+            include_links=False,
+            include_images=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
+        raise ArticleError(f"{name}: the page could not be parsed ({exc})") from None
+    body_text = clean_text(getattr(doc, "text", "") or "") if doc is not None else ""
+    title = " ".join(INVISIBLE_RE.sub("", nfc(getattr(doc, "title", "") or "")).split()) if doc is not None else ""
+    lines = [" ".join(line.split()) for line in body_text.split("\n")]
+    lines = [line for line in lines if line]
+    if lines and title and fold(lines[0]) == fold(title):
+        lines = lines[1:]
+    body: list[str] = []
+    for line in lines:
+        folded = fold(line).strip(" :.-—")
+        if folded in _RELATED_HEADINGS:
+            break  # a "related articles" box that survived extraction: the article is over
+        if _BARE_DATE_RE.match(line):
+            continue  # a dateline; the date goes on its own line below
+        body.append(line)
+    if not title and body:
+        title = body.pop(0)
+    if not body:
+        raise ArticleError(f"{name}: no article text found in the page")
+    out = [title]
+    date = _vietnamese_date(getattr(doc, "date", "") or "")
+    if date:
+        # the line corpus.parse_article reads the publication date from; ends with a full stop
+        # so it is not mistaken for a section heading
+        out.append(f"Ngày đăng: {date}.")
+    out += body
+    text = clean_text("\n".join(out))
+    _check_article(text, name, markdown=False)
+    return text, title
+
+
+def fetch_url(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str]:
+    """(body, content type) of a URL, within `timeout` seconds in total and `max_bytes` bytes."""
+    request = urllib.request.Request(
+        url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise ArticleError(
+                    f"{url}: {int(declared):,} bytes is over the {max_bytes:,}-byte limit for one article "
+                    "(ASSISTANT_MAX_FILE_BYTES)"
+                )
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                if time.monotonic() > deadline:
+                    raise ArticleError(f"{url}: not fully received within {timeout:g}s (ASSISTANT_FETCH_TIMEOUT)")
+                chunk = response.read(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ArticleError(
+                        f"{url}: more than the {max_bytes:,}-byte limit for one article (ASSISTANT_MAX_FILE_BYTES)"
+                    )
+                chunks.append(chunk)
+            content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
+    except ArticleError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise ArticleError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError):
+            raise ArticleError(f"{url}: no answer within {timeout:g}s (ASSISTANT_FETCH_TIMEOUT)") from None
+        raise ArticleError(f"{url}: cannot be reached ({reason})") from None
+    except TimeoutError:
+        raise ArticleError(f"{url}: no answer within {timeout:g}s (ASSISTANT_FETCH_TIMEOUT)") from None
+    except (OSError, ValueError) as exc:
+        raise ArticleError(f"{url}: cannot be fetched ({exc})") from None
+    data = b"".join(chunks)
+    if not data.strip():
+        raise ArticleError(f"{url}: the page is empty")
+    return data, content_type
+
+
+def slugify(text: str) -> str:
+    """A safe, readable file-name stem: accent-free lower-case words joined by '-'."""
+    words = re.findall(r"[a-z0-9]+", fold(INVISIBLE_RE.sub("", text)))
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > MAX_SLUG_CHARS:
+            break
+        slug = candidate
+    return slug or "bai-viet"
+
+
+def _write_new_article(corpus_dir: Path, stem: str, suffix: str, text: str) -> str:
+    """Write under stem+suffix, or stem-2, stem-3, ... when taken; atomically (no half file is seen)."""
+    data = text.encode("utf-8")
+    n = 1
+    while True:
+        name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
+        target = corpus_dir / name
+        tmp = corpus_dir / f".{name}.part"
+        tmp.write_bytes(data)
+        try:
+            # link() fails if the name is taken, so a different article is never overwritten,
+            # even by another process adding at the same moment
+            os.link(tmp, target)
+            return name
+        except FileExistsError:
+            n += 1
+        except OSError:
+            # no hard links on this file system: exclusive create, still never overwriting
+            try:
+                with open(target, "xb") as fh:
+                    fh.write(data)
+                return name
+            except FileExistsError:
+                n += 1
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _read_limited(path: Path, name: str, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(
+                f"{name}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article "
+                "(ASSISTANT_MAX_FILE_BYTES)"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _check_article(text: str, name: str, markdown: bool) -> None:
+    """Refuse text with nothing to answer from (a title and no paragraph)."""
+    article = parse_article(text, name, markdown=markdown)
+    if not any(block.kind == "paragraph" for block in article.blocks):
+        raise ArticleError(f"{name}: has a title line but no article text under it")
+
+
+def _vietnamese_date(iso: str) -> str:
+    m = _ISO_DATE_RE.match(iso)
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else ""
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text.split("\n") if line.strip()), "")
+
+
+def _is_url(source: str) -> bool:
+    return urlparse(source).scheme in ("http", "https")
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
