@@ -7,6 +7,7 @@ The CLI and the UI both talk to `Assistant`; nothing here prints or imports a UI
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -27,7 +28,8 @@ class Assistant:
         self.settings = settings
         self._embeddings = embeddings
         self._index: PassageIndex | None = None
-        self._generation_seen: tuple | None = None
+        self._generation_seen: str | None = None  # store.index_stamp of the loaded read side
+        self._stamp_cache: tuple[float, str] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -68,11 +70,25 @@ class Assistant:
 
     @property
     def index(self) -> PassageIndex:
-        """The in-memory read side of the index (loaded once, reloaded after a reindex)."""
+        """The in-memory read side of the index: loaded once, reloaded after a reindex here or
+        when another process (`assistant watch`, `assistant index`) changed the live index."""
         with self._lock:
-            if self._index is None:
+            stamp = self._index_stamp()
+            if self._index is None or stamp != self._generation_seen:
                 self._index = PassageIndex.from_store(self.store(), self.embeddings)
+                self._generation_seen = stamp
             return self._index
+
+    def _index_stamp(self) -> str:
+        """The writers' change stamp (two tiny file reads; on a Chroma server, checked every 5 s)."""
+        from .store import index_stamp
+
+        if not self.settings.chroma_url:
+            return index_stamp(self.settings.index_dir)
+        now = time.monotonic()
+        if self._stamp_cache is None or now - self._stamp_cache[0] > 5.0:
+            self._stamp_cache = (now, index_stamp(self.settings.index_dir, self.settings.chroma_url))
+        return self._stamp_cache[1]
 
     def reload(self) -> None:
         """Forget the loaded read side so the next question sees the current index."""

@@ -330,3 +330,19 @@ def test_watch_reindexes_after_changes_and_stops_on_ctrl_c(tmp_path):
     reader.join(timeout=5)
     assert proc.returncode == 0, "".join(lines)
     assert lines[-1].strip() == "stopped watching", lines[-3:]
+
+
+def test_a_reader_sees_changes_another_writer_made_without_reload(fresh):
+    from assistant.chain import Assistant
+
+    reader = fresh(with_seed=False)
+    reader.reindex()
+    assert all(h.passage.article != BRIDGE for h in reader.search(BRIDGE_QUESTION, k=10))
+    # another writer (like `assistant watch` in another process) adds an article
+    (reader.settings.corpus_dir / BRIDGE).write_text(BRIDGE_TEXT, encoding="utf-8")
+    writer = Assistant(reader.settings, embeddings=reader.embeddings)
+    assert writer.reindex().added == [BRIDGE]
+    answer = reader.ask(BRIDGE_QUESTION)
+    assert answer.citations and answer.citations[0].hit.passage.article == BRIDGE, answer.answer
+    loaded = reader.index
+    assert reader.index is loaded, "no reload while nothing changed"
