@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from typing import Callable, Iterator
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -31,6 +31,7 @@ class Assistant:
         self._generation_seen: str | None = None  # store.index_stamp of the loaded read side
         self._stamp_cache: tuple[float, str] | None = None
         self._lock = threading.RLock()
+        self._llm = None  # llm.LLMAnswerer, built on first use when ASSISTANT_LLM is set
 
     @property
     def embeddings(self) -> ArrayEmbeddings:
@@ -119,16 +120,56 @@ class Assistant:
 
         return RunnableLambda(retrieve, name="retrieve") | RunnableLambda(answer, name="extract_answer")
 
+    @property
+    def llm(self):
+        """The `llm.LLMAnswerer` ASSISTANT_LLM configures, or None (extractive answers)."""
+        if self.settings.llm.strip().lower() in ("", "none"):
+            return None
+        with self._lock:
+            if self._llm is None:
+                from .llm import LLMAnswerer
+
+                self._llm = LLMAnswerer.from_settings(self.settings)
+            return self._llm
+
     def ask(self, question: str, province: str | None = None, history: list[str] | None = None) -> Answer:
         """Answer one question with citations (or an abstention); `history` = earlier questions."""
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
+        if self.llm is not None:
+            from .llm import final_answer
+
+            return final_answer(self.llm.ask(self.index, question, province, history, self.settings.top_k, stream=False))
         standalone = condense_followup(question, history) if history else question
         answer = self.chain(province).invoke(standalone)
         answer.question = question
         answer.standalone_question = standalone
         return answer
+
+    def ask_stream(self, question: str, province: str | None = None,
+                   history: list[str] | None = None) -> Iterator[str | Answer]:
+        """Like `ask`, streamed: yields text deltas (str), then exactly one final `Answer`.
+
+        The deltas always join to `Answer.answer` ("".join(deltas) == answer.answer), so a front end
+        can append them as they come and then add the citations and `answer.warnings` from the
+        Answer. With an LLM the deltas are its tokens, released only once verified (nothing before
+        the first valid citation); the extractive answer, and any fallback to it, comes word by word.
+        `history` = earlier questions of the conversation, oldest first (the stand-alone form the
+        previous Answers report in `.standalone_question` works best). Raises ValueError for an
+        empty question or an invalid ASSISTANT_LLM; endpoint failures become warnings, not errors.
+        """
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        if self.llm is not None:
+            yield from self.llm.ask(self.index, question, province, history, self.settings.top_k, stream=True)
+            return
+        from .llm import word_deltas
+
+        answer = self.ask(question, province, history)
+        yield from word_deltas(answer.answer)
+        yield answer
 
     def status(self) -> dict:
         """Articles, passages, embedding model and index location."""

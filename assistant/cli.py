@@ -206,10 +206,13 @@ def ask_cmd(ctx, corpus, index, question, as_json, jsonl, province):
             q = line.strip()
             if not q:
                 continue
-            click.echo(json.dumps(assistant.ask(q, province=province).as_dict(), ensure_ascii=False))
+            answer = assistant.ask(q, province=province)
+            _print_warnings(answer)
+            click.echo(json.dumps(answer.as_dict(), ensure_ascii=False))
             sys.stdout.flush()
         return
     answer = assistant.ask(question, province=province)
+    _print_warnings(answer)
     if as_json:
         click.echo(json.dumps(answer.as_dict(), ensure_ascii=False))
         return
@@ -219,6 +222,58 @@ def ask_cmd(ctx, corpus, index, question, as_json, jsonl, province):
         where = f"{p.title}" + (f" › {p.section}" if p.section else "")
         click.echo(f"\n[{cit.n}] {where} ({p.article}:{p.start}-{p.end})")
         click.echo("    " + " ".join(p.text.split()))
+
+
+def _print_warnings(answer) -> None:
+    """Warnings (e.g. the LLM was unreachable) go to stderr so the JSON on stdout keeps its shape."""
+    for warning in answer.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command("chat")
+@_common_options
+@click.option("--province", default=None, help="Only use passages about this province.")
+@click.pass_context
+@_handle_errors
+def chat_cmd(ctx, corpus, index, province):
+    """Interactive session: one question per line, streamed answers, follow-ups understood.
+
+    Reads questions from stdin until end of input or `exit`; earlier questions are the history a
+    follow-up ("Còn Hà Tĩnh thì sao?") is read against. Warnings go to stderr.
+    """
+    settings = _settings(ctx, corpus, index)
+    assistant = _assistant(settings)
+    _ensure_index(assistant)
+    assistant.llm  # an invalid ASSISTANT_LLM fails here, before the first question
+    interactive = sys.stdin.isatty()
+    history: list[str] = []
+    while True:
+        if interactive:
+            click.echo("> ", nl=False, err=True)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        if question.lower() in ("exit", "quit"):
+            break
+        answer = None
+        for item in assistant.ask_stream(question, province=province, history=history):
+            if isinstance(item, str):
+                click.echo(item, nl=False)
+                sys.stdout.flush()
+            else:
+                answer = item
+        click.echo()
+        for cit in answer.citations:
+            p = cit.hit.passage
+            where = p.title + (f" › {p.section}" if p.section else "")
+            click.echo(f"[{cit.n}] {where} ({p.article}:{p.start}-{p.end})")
+        _print_warnings(answer)
+        click.echo()
+        sys.stdout.flush()
+        history.append(answer.standalone_question or question)
 
 
 def _search_json(assistant, query: str, k: int, province) -> dict:
