@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from .corpus import _RELATED_HEADINGS, ARTICLE_SUFFIXES, ArticleError, decode_article_bytes, list_article_files, parse_article
 from .indexer import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, IndexSummary, NotifyFn, ProgressFn, index_corpus, read_article_text, text_sha256
 from .settings import Settings
+from .store import IndexError_
 from .text import fold, nfc
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -122,7 +123,10 @@ def add_to_corpus(
             from .embeddings import get_embeddings
 
             embeddings = get_embeddings(settings.embeddings)
-        report.index = index_corpus(settings, embeddings, progress=progress, notify=notify)
+        try:
+            report.index = index_corpus(settings, embeddings, progress=progress, notify=notify)
+        except IndexError_ as exc:  # e.g. another writer held the lock: the files are in, unindexed
+            report.errors.append(f"added to the corpus but not indexed yet ({exc}); run `assistant index`")
     return report
 
 

@@ -272,3 +272,23 @@ def test_cli_add_all_bad_is_exit_1_and_plain_output(tmp_path):
     assert result.returncode == 1, (result.returncode, result.stderr)
     assert result.stderr.strip() == f"error: {tmp_path}/khong-co.txt: no such file"
     assert not (tmp_path / "index").exists(), "nothing to index after a total failure"
+
+
+def test_add_while_another_writer_holds_the_lock_keeps_the_file_and_says_so(tmp_path, e5):
+    from assistant.indexer import write_lock
+
+    settings = settings_for(tmp_path, index_lock_timeout=0.0)
+    source = tmp_path / "ha-tinh.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    with write_lock(settings):
+        import threading
+
+        reports = []
+        t = threading.Thread(target=lambda: reports.append(add_to_corpus(settings, [source], embeddings=e5)))
+        t.start()
+        t.join()
+    report = reports[0]
+    assert [a.path for a in report.added] == ["ha-tinh.txt"] and report.index is None
+    assert len(report.errors) == 1 and report.errors[0].startswith("added to the corpus but not indexed yet (another process (pid ")
+    assert report.errors[0].endswith("); run `assistant index`"), report.errors[0]
+    assert report.exit_code == 3
