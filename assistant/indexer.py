@@ -206,6 +206,7 @@ def index_corpus(
     (vectors of two models cannot be compared), done beside the live index.
     """
     started = time.perf_counter()
+    _check_corpus(settings)
     with write_lock(settings, notify):
         _drop_stale_generations(settings)
         live = live_generation(settings.index_dir, settings.chroma_url)
@@ -247,11 +248,18 @@ def full_rebuild(
     fails or is killed, the old generation stays live and untouched.
     """
     started = time.perf_counter()
+    _check_corpus(settings)
     with write_lock(settings, notify):
         _drop_stale_generations(settings)
         summary = _rebuild_locked(settings, embeddings, progress)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _check_corpus(settings: Settings) -> None:
+    """A missing corpus folder is an error, not an empty corpus: never wipe the index over it."""
+    if not Path(settings.corpus_dir).is_dir():
+        raise IndexError_(f"corpus folder {settings.corpus_dir} does not exist")
 
 
 def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None) -> IndexSummary:

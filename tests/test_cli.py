@@ -220,11 +220,6 @@ def test_index_of_a_nonexistent_corpus_is_a_clear_error(tmp_path):
     assert result.stderr.strip() == f"error: corpus folder {missing} does not exist"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli ask -> Assistant.ensure_index builds an empty index from a corpus folder that does "
-    "not exist and abstains with exit 0 instead of failing",
-)
 def test_ask_with_a_nonexistent_corpus_and_no_index_is_a_clear_error(tmp_path):
     missing = tmp_path / "khong-co"
     result = cli("ask", NGHE_AN_QUESTION, "--corpus", str(missing), "--index", str(tmp_path / "i"))

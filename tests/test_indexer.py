@@ -346,3 +346,16 @@ def test_a_reader_sees_changes_another_writer_made_without_reload(fresh):
     assert answer.citations and answer.citations[0].hit.passage.article == BRIDGE, answer.answer
     loaded = reader.index
     assert reader.index is loaded, "no reload while nothing changed"
+
+
+def test_a_missing_corpus_folder_never_empties_the_index(fresh):
+    from assistant.store import IndexError_
+
+    assistant = fresh(with_seed=False)
+    assistant.reindex()
+    moved = assistant.settings.corpus_dir.rename(assistant.settings.corpus_dir.with_name("elsewhere"))
+    with pytest.raises(IndexError_) as info:
+        assistant.reindex()
+    assert str(info.value) == f"corpus folder {assistant.settings.corpus_dir} does not exist"
+    assert assistant.store().count() == FIXTURE_PASSAGES, "the index must survive a missing corpus folder"
+    assert moved.is_dir()
