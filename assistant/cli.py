@@ -345,6 +345,42 @@ def status_cmd(ctx, corpus, index, as_json):
         click.echo(f"{key.replace('_', ' ')}: {value}")
 
 
+def _load_ui():
+    """The web UI module: ui.py at the project root (the only module that imports gradio)."""
+    import importlib
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "ui.py"
+    try:
+        if not path.is_file():
+            return importlib.import_module("ui")
+        spec = importlib.util.spec_from_file_location("ui", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["ui"] = module
+        spec.loader.exec_module(module)
+        return module
+    except ImportError as exc:
+        _fail(f"the web UI cannot start: {exc} (pip install 'hoidap[ui]', from a source checkout)")
+
+
+@main.command("serve")
+@_common_options
+@click.option("--host", default=None, help="Address to listen on [env ASSISTANT_UI_HOST, default 127.0.0.1].")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="Port [env ASSISTANT_UI_PORT, default 7860].")
+@click.pass_context
+@_handle_errors
+def serve_cmd(ctx, corpus, index, host, port):
+    """Start the web UI (chat, provinces, articles) on the same settings and index."""
+    settings = _settings(ctx, corpus, index).with_(
+        **{k: v for k, v in {"ui_host": host, "ui_port": port}.items() if v is not None}
+    )
+    ui = _load_ui()
+    ui.parse_auth(settings.ui_auth)  # a malformed login setting fails before any work
+    assistant = _assistant(settings)
+    _ensure_index(assistant)
+    ui.serve(assistant)
+
+
 @main.command("eval")
 @_common_options
 @click.option("--qa", "qa_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
