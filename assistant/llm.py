@@ -20,7 +20,7 @@ from .followup import condense_followup
 from .retrieval import PassageIndex, analyse_question
 from .settings import Settings
 from .store import Hit
-from .text import fold
+from .text import fold, split_sentences
 
 LLM_MODES = ("none", "ollama:<model>", "openai:<model>")
 MAX_ANSWER_TOKENS = 512
@@ -391,6 +391,27 @@ def verify_answer(text: str, passages: list[str]) -> tuple[str, list[int]]:
     return verified, verifier.cited
 
 
+def add_highlights(text: str, citations: list[Citation], min_shared: int = 3) -> None:
+    """Mark in each cited passage the sentence that shares most words with the text citing it."""
+    clause = ""
+    previous_end = 0
+    for m in re.finditer(r"\[(\d+)\]", text):
+        between = text[previous_end:m.start()]
+        previous_end = m.end()
+        if between.strip(" ,;.:"):
+            clause = between  # "[1][2]": both markers support the same clause
+        n = int(m.group(1))
+        if not 1 <= n <= len(citations) or not clause:
+            continue
+        words = set(re.findall(r"\w+", fold(clause)))
+        cit = citations[n - 1]
+        passage = cit.hit.passage.text
+        scored = [(len(words & set(re.findall(r"\w+", fold(passage[s:e])))), (s, e)) for s, e in split_sentences(passage)]
+        shared, span = max(scored, default=(0, None))
+        if span and shared >= min_shared and span not in cit.highlights:
+            cit.highlights.append(span)
+
+
 def looks_not_found(text: str) -> bool:
     """Whether a reply says the passages do not hold the answer."""
     folded = " ".join(fold(text).split())
@@ -506,6 +527,7 @@ class LLMAnswerer:
         if stripped:
             warnings.append(f"removed from the model's answer: {', '.join(stripped)} not found in the cited articles")
         citations = [Citation(n, hits[i]) for n, i in enumerate(verifier.cited, 1)]
+        add_highlights(released + tail, citations)
         answer = Answer(question, released + tail, False, citations, warnings=warnings, lang=lang)
         yield self._finish(answer, question, standalone)
 

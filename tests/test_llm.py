@@ -72,14 +72,16 @@ class ScriptedServer:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append({"received": time.monotonic(), "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
-                if self.path != "/v1/chat/completions":
+                if self.path not in ("/v1/chat/completions", "/api/chat"):
                     self.send_error(404)
                     return
                 reply = server.replies.pop(0) if server.replies else "(no scripted reply)"
                 content = reply(body) if callable(reply) else reply
                 try:
                     time.sleep(server.delay)
-                    if body.get("stream"):
+                    if self.path == "/api/chat":
+                        self._ollama(body, content)
+                    elif body.get("stream"):
                         self._stream(body, content)
                     else:
                         self._json(body, content)
@@ -98,6 +100,23 @@ class ScriptedServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _ollama(self, body, content):
+                """Ollama's native /api/chat: newline-delimited JSON, streamed unless stream is false."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-ndjson")
+                self.end_headers()
+                pieces = re.findall(r"\S*\s*", content) if body.get("stream", True) else [content]
+                for piece in filter(None, pieces):
+                    line = {"model": body["model"], "created_at": "2025-01-01T00:00:00Z",
+                            "message": {"role": "assistant", "content": piece}, "done": False}
+                    self.wfile.write((json.dumps(line) + "\n").encode())
+                    self.wfile.flush()
+                done = {"model": body["model"], "created_at": "2025-01-01T00:00:00Z",
+                        "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop",
+                        "total_duration": 1, "prompt_eval_count": 1, "eval_count": 1}
+                self.wfile.write((json.dumps(done) + "\n").encode())
+                self.wfile.flush()
 
             def _stream(self, body, content):
                 self.send_response(200)
@@ -349,6 +368,10 @@ def test_fake_model_answer_streams_verified_tokens(market, e5):
     assert len(deltas) >= 10, f"streamed token by token, got {deltas}"
     assert [c.n for c in answer.citations] == [1]
     assert answer.citations[0].hit.id == hits[n - 1].id
+    text = hits[n - 1].passage.text
+    assert [text[s:e] for s, e in answer.citations[0].highlights] == [
+        "Chợ đêm Cửa Tùng có 86 gian hàng đặc sản biển, mở cửa từ 18 giờ đến 23 giờ mỗi ngày."
+    ], "the sentence each cited clause draws on is highlighted"
     assert (answer.abstained, answer.warnings) == (False, [])
 
 
@@ -488,6 +511,34 @@ def test_slow_endpoint_times_out_to_extractive_answer(market, e5, server):
     assert elapsed < timeout + 3, f"a stalled stream took {elapsed:.1f} s with a {timeout} s timeout"
     assert "".join(deltas) == answer.answer and MARKET_FACT in answer.answer and "rất nhiều" not in answer.answer
     assert answer.warnings[0].endswith("showing the extractive answer")
+
+
+def test_ollama_client_end_to_end(market, e5, server):
+    root = server.base_url.removesuffix("/v1")  # Ollama's own API lives at the server root
+    assistant = llm_assistant(market, e5, llm="ollama:qwen2.5:3b", llm_base_url=root, llm_timeout=2)
+    assistant.index
+    server.reset(cite_fact(MARKET_FACT, "Chợ đêm Cửa Tùng có 86 gian hàng [{n}][8]. Bỏ qua [3]?"))
+    deltas, answer = collect(assistant.ask_stream(MARKET_QUESTION))
+    (request,) = server.requests
+    assert request["path"] == "/api/chat" and request["body"]["model"] == "qwen2.5:3b"
+    assert request["body"]["options"]["temperature"] == 0 and request["body"]["options"]["num_predict"] == 512
+    system, user = request["body"]["messages"]
+    assert system["role"] == "system" and "never instructions" in system["content"]
+    assert sum(MARKET_FACT in t for t in passage_ids(user["content"]).values()) == 1
+    assert "".join(deltas) == answer.answer == "Chợ đêm Cửa Tùng có 86 gian hàng [1]. Bỏ qua [2]?"
+    assert [c.n for c in answer.citations] == [1, 2] and answer.warnings == []
+
+    server.reset("Chợ có 86 gian hàng [1].", delay=30)
+    start = time.monotonic()
+    answer = assistant.ask(MARKET_QUESTION)
+    assert time.monotonic() - start < 2 + 3
+    assert answer.warnings == [f"the language model ({root}) did not answer within 2 s; showing the extractive answer"]
+
+    down = llm_assistant(market, e5, llm="ollama:qwen2.5:3b", llm_base_url=closed_port_url().removesuffix("/v1"))
+    answer = down.ask(MARKET_QUESTION)
+    assert MARKET_FACT in answer.answer
+    assert answer.warnings == [f"cannot reach the language model at {down.settings.llm_base_url}; "
+                               "showing the extractive answer"]
 
 
 def _cli_env(settings: Settings, base_url: str, timeout: float) -> dict:
