@@ -11,19 +11,22 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexical
-from .provinces import find_provinces
+from .provinces import find_provinces, province_mentions
 from .retrieval import PassageIndex, QueryInfo
 from .store import Hit
-from .text import fold, split_sentences
+from .text import fold, has_diacritics, split_sentences, unglue
 
 MAX_ANSWER_CHARS = 600
 NOT_FOUND = {
     "vi": "Không tìm thấy thông tin này trong các bài viết đã lập chỉ mục.",
     "en": "Not found in the indexed articles.",
 }
-# Abstention thresholds, calibrated with `assistant eval --calibrate` on the dev set.
+# Abstention thresholds per question kind, calibrated on eval/dev.jsonl (docs/quality.md):
+# coverage at the midpoint of the gap between answerable and unanswerable questions that pass
+# the type checks; the dense floor just under the least similar answerable question, to catch
+# questions about another subject altogether ("What is the price of bitcoin today?").
 MIN_COVERAGE = {"vi": 0.40, "vi-noaccent": 0.28, "en": 0.39}
-MIN_DENSE = {"vi": 0.80, "vi-noaccent": 0.78, "en": 0.78}
+MIN_DENSE = {"vi": 0.82, "vi-noaccent": 0.80, "en": 0.75}
 ANSWER_PASSAGES = 3
 
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -39,7 +42,9 @@ _QTYPES = {
     "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "gia tri", "tong muc dau tu",
               "how much money", "total investment", "investment value", "budget", "how much funding",
               "cost", "worth"),
-    "count": ("bao nhieu", "how many", "how much", "number of"),
+    "percent": ("bao nhieu phan tram", "bao nhieu %", "what share", "what percentage", "what percent",
+                "ty le", "ti le", "ty trong", "by what percent"),
+    "count": ("bao nhieu", "how many", "how much", "number of", "by how much"),
     "province": ("tinh nao", "dia phuong nao", "tinh thanh nao", "noi nao", "which province",
                  "what province", "which provinces", "which locality", "which localities"),
     "person": ("ai ", "ai?", "la ai", "who"),
@@ -56,10 +61,17 @@ class Support:
     dense: float  # cosine similarity of the top passage
     type_ok: bool  # the answer sentence holds what was asked (a year, a count, ...)
     province_ok: bool  # the passages are about the province the question names
+    missing: list[str] = field(default_factory=list)  # names/numbers asked about that the article lacks
 
     def ok(self, kind: str) -> bool:
         """Whether to answer rather than abstain."""
-        return self.type_ok and self.province_ok and self.coverage >= MIN_COVERAGE[kind]
+        return (
+            self.type_ok
+            and self.province_ok
+            and not self.missing
+            and self.coverage >= MIN_COVERAGE[kind]
+            and self.dense >= MIN_DENSE[kind]
+        )
 
 
 @dataclass
@@ -118,7 +130,7 @@ def question_types(question: str) -> set[str]:
             found.add(kind)
     if re.search(r"\bmấy\b", question.lower()):
         found.add("count")  # only with diacritics: accent-free "may" is also "máy" (machine)
-    if "year" in found or "money" in found:
+    if found & {"year", "money", "percent"}:
         found.discard("count")  # "năm bao nhiêu", "bao nhiêu tiền" ask for more than any number
     return found
 
@@ -131,6 +143,8 @@ def satisfies(kind: str, text: str, question: str) -> bool:
     """Whether a sentence (with its passage label) holds the kind of thing the question asks for."""
     if kind == "year":
         return bool(_DATE_RE.search(text))
+    if kind == "percent":
+        return "%" in text or "phần trăm" in text.lower()
     if kind == "money":
         return bool(_MONEY_RE.search(text))
     if kind == "count":
@@ -222,6 +236,9 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         type_ok=best.satisfied,
         province_ok=best.has_province,
     )
+    missing = unknown_mentions(question, info, index.article_words.get(hits[best.hit_rank].passage.article, set()))
+    if missing:
+        support.missing = missing
     if not support.ok(info.kind):
         return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
@@ -241,6 +258,40 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         cit.highlights.append((cand.start, cand.end))
         parts.append(f"{_clip(cand.text)} [{cit.n}]")
     return Answer(question, " ".join(parts), False, citations, lang=lang, support=support)
+
+
+_NAME_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+
+
+def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) -> list[str]:
+    """Names (capitalised words) and numbers in the question that the answering article never uses.
+
+    "Khu công nghiệp Đồng Văn IV …", "Sa Pa … Giỗ Tổ Hùng Vương", "cảng Chu Lai … 9 tháng": when
+    the article does not contain them, it is about something else, whatever the word overlap.
+    English questions are checked only for numbers and words with Vietnamese diacritics, because
+    their capitalised English words ("Department", "Committee") are not expected in the article.
+    """
+    text = unglue(question)
+    for start, end, _ in province_mentions(text):
+        text = text[:start] + " " * (end - start) + text[end:]  # provinces are checked elsewhere
+    tokens = _NAME_TOKEN_RE.findall(text)
+    missing = []
+    for i, token in enumerate(tokens):
+        if token[0].isdigit():
+            wanted = token.lstrip("0") or "0"
+            if not any(w.lstrip("0") == wanted for w in article_words):
+                missing.append(token)
+            continue
+        if not token[0].isupper():
+            continue
+        if info.kind == "en" and not has_diacritics(token):
+            continue
+        folded = fold(token)
+        if i == 0 and (folded in lexical.STOP_FOLDED or len(tokens) > 1 and not tokens[1][:1].isupper()):
+            continue  # the sentence's first word is capitalised for grammar, not as a name
+        if folded not in article_words:
+            missing.append(token)
+    return missing
 
 
 def passage_label(text: str) -> str:

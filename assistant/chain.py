@@ -58,6 +58,8 @@ class Assistant:
         """Build the index when it is missing or empty; returns the summary if it built one."""
         if not self.index_is_empty():
             return None
+        if not self.settings.corpus_dir.is_dir():
+            raise ValueError(f"corpus folder {self.settings.corpus_dir} does not exist (set --corpus or ASSISTANT_CORPUS_DIR)")
         if notify:
             notify(f"no index at {self.settings.index_dir}: building it from {self.settings.corpus_dir} first")
         return self.reindex(progress=progress)

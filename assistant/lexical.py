@@ -45,6 +45,9 @@ def _canon_number(word: str) -> str:
 # Switches for the ablation study (bench/ablation.py); both measured to help.
 USE_BIGRAMS = True
 USE_PROVINCE_TERMS = True
+# "bigrams" (default) or "underthesea": multi-syllable words from underthesea's segmenter as
+# extra terms. Measured in bench/ablation.py; not worth its 3-10 s import (docs/quality.md).
+SEGMENTER = "bigrams"
 
 
 def province_token(name: str) -> str:
@@ -77,15 +80,36 @@ def words(text: str, folded: bool) -> list[str]:
     return [_canon_number(normalize_tone_word(w).lower()) for w in _WORD_RE.findall(text) if w != "_"]
 
 
+_SURFACE_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+
+
+def surface_words(text: str) -> list[str]:
+    """Folded words and whole numbers as written ("3.426" stays one token), no province merging."""
+    return [fold(w) for w in _SURFACE_RE.findall(unglue(text))]
+
+
 def terms(text: str, folded: bool, query: bool = False) -> list[str]:
     """Unigram and bigram terms; a query drops stop-word unigrams and all-stop-word bigrams."""
     ws = words(text, folded)
     stop = STOP_FOLDED if folded else STOP_EXACT
     out = [w for w in ws if not (query and w in stop)]
+    if SEGMENTER == "underthesea":
+        return out + _segmented_words(text, folded)
     for a, b in zip(ws, ws[1:]) if USE_BIGRAMS else ():
         if query and a in stop and b in stop:
             continue
         out.append(a + " " + b)
+    return out
+
+
+def _segmented_words(text: str, folded: bool) -> list[str]:
+    from underthesea import word_tokenize  # only for the ablation study
+
+    out = []
+    for token in word_tokenize(_canonical_provinces(text)):
+        parts = words(token, folded)
+        if len(parts) > 1:
+            out.append(" ".join(parts))
     return out
 
 

@@ -78,6 +78,11 @@ class PassageIndex:
                 title_provinces[p.title] = set(find_provinces(p.title))
         self._province_sets = [set(p.provinces) | title_provinces[p.title] for p in passages]
         self._position = {pid: i for i, pid in enumerate(ids)}
+        # every folded word and number each article uses, to check the names a question mentions
+        self.article_words: dict[str, set[str]] = {}
+        for p in passages:
+            vocab = self.article_words.setdefault(p.article, set(lexical.surface_words(p.title)))
+            vocab.update(lexical.surface_words(p.section + " " + p.text))
         counts: dict[str, int] = {}
         for s in self._province_sets:
             for name in s:

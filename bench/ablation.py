@@ -23,6 +23,7 @@ from assistant.settings import Settings  # noqa: E402
 DEFAULTS = {
     (lexical, "USE_BIGRAMS"): lexical.USE_BIGRAMS,
     (lexical, "USE_PROVINCE_TERMS"): lexical.USE_PROVINCE_TERMS,
+    (lexical, "SEGMENTER"): lexical.SEGMENTER,
     (retrieval, "USE_RESTORE"): retrieval.USE_RESTORE,
     (retrieval, "USE_EXPANSION"): retrieval.USE_EXPANSION,
     (retrieval, "PROVINCE_BOOST"): retrieval.PROVINCE_BOOST,
@@ -37,6 +38,7 @@ VARIANTS = [
     ("- diacritic restoration (dense reads the accent-free question)", {(retrieval, "USE_RESTORE"): False}),
     ("- canonical province terms", {(lexical, "USE_PROVINCE_TERMS"): False}),
     ("- syllable bigrams", {(lexical, "USE_BIGRAMS"): False}),
+    ("underthesea word segmentation instead of bigrams", {(lexical, "SEGMENTER"): "underthesea"}),
     ("- English->Vietnamese glossary expansion", {(retrieval, "USE_EXPANSION"): False}),
     ("- province boost", {(retrieval, "PROVINCE_BOOST"): 0.0}),
     ("plain RRF (equal weights)", {(retrieval, "DENSE_WEIGHT"): ONE, (retrieval, "LEXICAL_WEIGHT"): ONE}),

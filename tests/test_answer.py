@@ -114,22 +114,11 @@ def test_teaser_and_related_text_is_not_even_among_the_nearest_passages(built):
             assert leaked not in passage.text, f"{leaked!r} in {passage.article}:{passage.start}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="answer.extract_answer answers from the Thanh Hóa passage ('4 trung tâm kinh tế động lực'): "
-    "coverage 0.46 >= MIN_COVERAGE['vi'] 0.40 although 'điều động', 'chiến sỹ', 'CSGT', 'đăng kiểm' appear "
-    "only in a related-links headline",
-)
 def test_question_about_a_related_headline_abstains(built):
     answer = built.ask("TP.HCM điều động bao nhiêu chiến sỹ CSGT hỗ trợ các trung tâm đăng kiểm?")
     assert answer.abstained is True, answer.answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="answer.extract_answer: English words without a glossary entry ('bitcoin') get no weight, so "
-    "coverage is 1.0 and the Quảng Bình passage is given as the answer",
-)
 def test_off_topic_english_question_abstains(built):
     answer = built.ask("What is the price of bitcoin today?")
     assert answer.abstained is True, answer.answer
