@@ -512,6 +512,16 @@ def test_slow_endpoint_times_out_to_extractive_answer(market, e5, server):
     assert "".join(deltas) == answer.answer and MARKET_FACT in answer.answer and "rất nhiều" not in answer.answer
     assert answer.warnings[0].endswith("showing the extractive answer")
 
+    # a stream that stops after a verified part was shown keeps that part, and says so
+    server.reset(cite_fact(MARKET_FACT, "Chợ đêm Cửa Tùng có 86 gian hàng [{n}]. Chợ mở cửa từ 18 giờ đến 23 giờ [{n}]."),
+                 stall_after=45)
+    start = time.monotonic()
+    deltas, answer = collect(assistant.ask_stream(MARKET_QUESTION))
+    assert time.monotonic() - start < timeout + 3
+    assert "".join(deltas) == answer.answer == "Chợ đêm Cửa Tùng có 86 gian hàng [1]. Chợ mở"
+    assert answer.warnings == [f"the language model ({server.base_url}) did not answer within 2 s; "
+                               "the answer may be incomplete"]
+
 
 def test_ollama_client_end_to_end(market, e5, server):
     root = server.base_url.removesuffix("/v1")  # Ollama's own API lives at the server root
