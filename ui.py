@@ -85,6 +85,8 @@ CSS = """
 .hd-passage mark, .hd-answer mark { background: #fde68a; color: #111; padding: 0 .1em; border-radius: 2px; }
 .hd-warning { font-size: .85em; color: #b45309; margin-top: .4em; }
 #province-passages { max-height: 640px; overflow-y: auto; }
+/* the table's default monospace font has no precomposed Vietnamese glyphs on many systems */
+#articles * { font-family: var(--font) !important; }
 """
 
 

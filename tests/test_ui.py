@@ -221,6 +221,25 @@ def test_uploads_are_checked_and_never_overwrite(tmp_path, e5):
     )
 
 
+def test_an_html_upload_becomes_an_answerable_article(tmp_path, e5):
+    assistant = make_assistant(tmp_path / "a", e5)
+    jobs = ui.CorpusJobs(assistant)
+    page = tmp_path / "Bài Điện Biên.html"
+    paragraphs = "".join(f"<p>{line}</p>" for line in NEW_ARTICLE.strip().split("\n")[1:])
+    page.write_text(
+        "<!doctype html><html><head><title>Điện Biên xây dựng mạng lưới trạm quan trắc sương muối</title></head>"
+        "<body><nav><a href='/'>Trang chủ</a> <a href='/x'>Thể thao</a></nav><article>"
+        "<h1>Điện Biên xây dựng mạng lưới trạm quan trắc sương muối</h1>" + paragraphs.replace("<b>", "&lt;b&gt;").replace("</b>", "&lt;/b&gt;")
+        + "</article><footer>Bản quyền</footer></body></html>", encoding="utf-8")
+    lines = jobs.upload([page])
+    assert lines == ["added Bài Điện Biên.html as dien-bien-xay-dung-mang-luoi-tram-quan-trac-suong-muoi.txt "
+                     "(Điện Biên xây dựng mạng lưới trạm quan trắc sương muối)"], lines
+    assert jobs.reindex().startswith("indexed 5 articles"), "the HTML article was not indexed"
+    answer = assistant.ask(NEW_QUESTION)
+    assert "23 trạm" in answer.answer, answer.answer
+    assert answer.citations[0].hit.passage.article == "dien-bien-xay-dung-mang-luoi-tram-quan-trac-suong-muoi.txt"
+
+
 def test_questions_are_answered_while_a_reindex_runs(tmp_path, e5):
     assistant = make_assistant(tmp_path, e5)
     jobs = ui.CorpusJobs(assistant)
