@@ -46,10 +46,10 @@ NEAREST_SHOWN = 3  # passages shown (marked as not answering) when the articles 
 ALL_PROVINCES = ""
 EXAMPLES = [
     "Nghệ An ký kết hợp tác với TP.HCM từ năm nào?",
-    "Còn Hà Tĩnh thì sao?",
+    "Còn Hà Tĩnh thì sao?",  # a follow-up to the first
     "TP.HCM da ky ket hop tac voi bao nhieu tinh?",
-    "When did Nghe An first sign a cooperation agreement with Ho Chi Minh City?",
-    "Which provinces signed with Ho Chi Minh City in 2004?",
+    "In which year did Nghe An start cooperating with Ho Chi Minh City?",
+    "Who is the Vice Chairman of Ho Chi Minh City People's Committee?",
 ]
 PROVINCE_QUESTION = "Những gì đã được ký kết với {province} và vào năm nào?"
 

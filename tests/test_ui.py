@@ -114,6 +114,15 @@ def test_only_the_chat_endpoint_is_public(served):
     assert [p["parameter_name"] for p in params] == ["question"], params
 
 
+def test_every_example_question_is_answered(built):
+    history = []
+    for question in ui.EXAMPLES:
+        answer = built.ask(question, history=history)
+        assert not answer.abstained and answer.citations, f"example {question!r} gets no answer"
+        history.append(answer.standalone_question)
+    assert "2003" in built.ask(ui.EXAMPLES[3]).answer
+
+
 # -- security ------------------------------------------------------------------------------
 
 def test_listens_on_loopback_with_monitoring_off_and_no_file_access(served):
