@@ -34,6 +34,7 @@ _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1
 _NUMBER_RE = re.compile(r"\d+")
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(đồng|tỷ|tỉ|triệu|nghìn|ngàn|usd|vnd|vnđ|\$|%)|\$\s*\d", re.IGNORECASE)
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
+_PLACE_RE = re.compile(r"\b(tại|ở|đến|về)\s+(TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])")
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {
     "year": ("nam nao", "khi nao", "bao gio", "luc nao", "thoi diem nao", "tu nam", "nam bao nhieu",
@@ -48,6 +49,7 @@ _QTYPES = {
     "province": ("tinh nao", "dia phuong nao", "tinh thanh nao", "noi nao", "which province",
                  "what province", "which provinces", "which locality", "which localities"),
     "person": ("ai ", "ai?", "la ai", "who"),
+    "place": ("o dau", "tai dau", "dien ra o", "noi nao", "where", "what venue", "which city"),
 }
 # A question about the chairman is not answered by a sentence about a vice-chairman.
 _ROLES = (("chu tich", "chairman"), ("giam doc", "director"), ("bi thu", "secretary"))
@@ -154,6 +156,8 @@ def satisfies(kind: str, text: str, question: str) -> bool:
         return any(p != "TP.HCM" for p in find_provinces(text)) or bool(find_provinces(text))
     if kind == "person":
         return bool(_PERSON_RE.search(text))
+    if kind == "place":
+        return bool(_PLACE_RE.search(text)) or bool(find_provinces(text))
     return True
 
 
@@ -212,6 +216,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
     kinds = question_types(question)
     asked = [p for p in info.provinces if p != "TP.HCM"]
 
+    focus = counted_words(question) if kinds & {"count", "money", "percent"} else []
     candidates: list[_Candidate] = []
     for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
         text = hit.passage.text
@@ -224,12 +229,26 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded))
             coverage = sum(w for t, w in weights.items() if t in present) / total
             ok = all(satisfies(k, shown, question) for k in kinds)
+            if ok and focus and _number_near(shown, focus, folded):
+                score_bonus = 0.2
+            else:
+                score_bonus = 0.0
             if "person" in kinds:
                 ok = ok and roles_match(question, shown)
             score = coverage + (0.25 if ok else -0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
-            score += 0.08 / (rank + 1)
+            score += 0.08 / (rank + 1) + score_bonus
             candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_asked))
     best = max(candidates, key=lambda c: c.score)
+    chosen = [best]
+    if kinds and not best.satisfied:
+        # the best-matching sentence names the subject, a neighbour holds the asked-for year or
+        # figure ("... tuyến Vành đai phía Tây 2 ..." / "Dự án dự kiến hoàn thành năm 2028")
+        holders = [c for c in candidates if c.satisfied and c.has_province]
+        if holders:
+            holder = max(holders, key=lambda c: c.score)
+            fits = len(best.text) + len(holder.text) + 8 <= MAX_ANSWER_CHARS
+            chosen = [best, holder] if holder.hit_rank == best.hit_rank and fits else [holder]
+            best = holder
     support = Support(
         coverage=max(_passage_coverage(h, weights, total, folded) for h in hits[:ANSWER_PASSAGES]),
         dense=hits[0].score,
@@ -242,11 +261,11 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
     if not support.ok(info.kind):
         return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
-    chosen = [best]
-    # a second sentence when it adds support the first lacks and both fit the length limit
-    rest = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)
-    if rest and rest[0].score >= best.score * 0.85 and len(best.text) + len(rest[0].text) + 8 <= MAX_ANSWER_CHARS:
-        chosen.append(rest[0])
+    if len(chosen) == 1:
+        # a second sentence when it scores nearly as well and both fit the length limit
+        rest = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)
+        if rest and rest[0].score >= best.score * 0.85 and len(best.text) + len(rest[0].text) + 8 <= MAX_ANSWER_CHARS:
+            chosen.append(rest[0])
     chosen.sort(key=lambda c: (c.hit_rank, c.start))
     citations: list[Citation] = []
     parts = []
@@ -292,6 +311,25 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
         if folded not in article_words:
             missing.append(token)
     return missing
+
+
+_COUNT_CUE_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\s+((?:\w+\s*){1,2})")
+
+
+def counted_words(question: str) -> list[str]:
+    """The noun a count question counts: "bao nhiêu điểm cầu" -> ["diem", "cau"] (folded)."""
+    m = _COUNT_CUE_RE.search(" ".join(fold(question).split()))
+    if not m:
+        return []
+    return [w for w in m.group(1).split() if w not in lexical.STOP_FOLDED][:2]
+
+
+def _number_near(text: str, focus: list[str], folded: bool, window: int = 3) -> bool:
+    """A number within a few words of the counted noun ("dân số 1.799.489", "80 điểm cầu")."""
+    words = [fold(w) for w in _NAME_TOKEN_RE.findall(text)]
+    numbers = [i for i, w in enumerate(words) if w[:1].isdigit()]
+    spots = [i for i, w in enumerate(words) if w in focus]
+    return any(abs(i - j) <= window for i in numbers for j in spots)
 
 
 def passage_label(text: str) -> str:
