@@ -310,6 +310,17 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
             continue  # the sentence's first word is capitalised for grammar, not as a name
         if folded not in article_words:
             missing.append(token)
+    if info.kind == "vi-noaccent":
+        # typed without diacritics (and usually without capitals): names cannot be told from
+        # other words, so two or more content words the article never uses ("moc chau ... uc")
+        # mean it is about something else; one may be an abbreviation ("dn" = doanh nghiệp)
+        unknown = [
+            t for t in tokens
+            if not t[0].isdigit() and not t[0].isupper() and fold(t) not in lexical.STOP_FOLDED
+            and fold(t) not in article_words
+        ]
+        if len(unknown) >= 2:
+            missing.extend(unknown)
     return missing
 
 
