@@ -362,6 +362,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                            elem_id="province-filter")
                 chatbot = gr.Chatbot(label="Hỏi đáp", height=560, sanitize_html=True, render_markdown=True,
                                      latex_delimiters=[], allow_tags=False, elem_id="chat",
+                                     # no share (a Hugging Face Spaces feature) and no copy buttons:
+                                     # they would copy the message's HTML source, not its text
+                                     buttons=[],
                                      placeholder="Đặt câu hỏi về các bài viết · Ask about the articles")
                 with gr.Row():
                     message = gr.Textbox(placeholder="Nhập câu hỏi… · Type a question…", show_label=False,
