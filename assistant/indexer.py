@@ -226,12 +226,15 @@ def index_corpus(
                 summary.rebuild_reason = f"embedding model changed from {recorded} to {embeddings.model_id}"
             else:
                 summary = IndexSummary()
-                _sync(store, settings, embeddings, progress, summary)
+                records = _sync(store, settings, embeddings, progress, summary)
                 if summary.changed or recorded != embeddings.model_id:
                     store.record_model(embeddings.model_id)
                 if summary.changed:
                     touch_stamp(settings.index_dir, settings.chroma_url)
-                _totals(store, summary)
+                    _totals(store, summary)
+                else:  # the records read at the start are still exact: spare a second read
+                    summary.total_articles = len(records)
+                    summary.total_passages = sum(r.passages for r in records.values())
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -320,8 +323,11 @@ def _sync(
     progress: ProgressFn | None,
     summary: IndexSummary,
     carry_from: PassageStore | None = None,
-) -> None:
-    """Make `store` hold exactly the corpus: the no-op path only reads, decodes and hashes files."""
+) -> dict[str, ArticleRecord]:
+    """Make `store` hold exactly the corpus; returns the article records it started from.
+
+    The no-op path reads one Chroma collection and reads, decodes and hashes the files.
+    """
     records = store.article_records()
     old_records = carry_from.article_records() if carry_from is not None else {}
     corpus_dir = Path(settings.corpus_dir)
@@ -376,6 +382,7 @@ def _sync(
     for rel in sorted(set(records) - seen):
         store.delete_article(rel)
         summary.removed.append(rel)
+    return records
 
 
 def _carry_over(source: PassageStore, target: PassageStore, record: ArticleRecord, embeddings: ArrayEmbeddings) -> None:
