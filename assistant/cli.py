@@ -145,7 +145,7 @@ def add_cmd(ctx, corpus, index, sources, no_index, as_json):
     progress, close = _progress_printer()
     try:
         report = add_to_corpus(settings, sources, index=not no_index, progress=progress,
-                               notify=lambda m: click.echo(m, err=True) if m.startswith("waiting") else None)
+                               notify=lambda m: None if m.startswith("added ") else click.echo(m, err=True))
     finally:
         close()
     if as_json:
