@@ -66,10 +66,11 @@ class Assistant:
 
     def reindex(self, progress: ProgressFn | None = None) -> IndexSummary:
         """Bring the index in line with the corpus and reload the read side."""
+        # indexing has its own writer lock; questions keep using the loaded read side meanwhile
+        summary = index_corpus(self.settings, self.embeddings, progress=progress)
         with self._lock:
-            summary = index_corpus(self.settings, self.embeddings, progress=progress)
             self._index = None
-            return summary
+        return summary
 
     @property
     def index(self) -> PassageIndex:

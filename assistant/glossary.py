@@ -284,6 +284,7 @@ EN_TO_VI: dict[str, tuple[str, ...]] = {
     "software park": ("công viên phần mềm",),
     "software": ("phần mềm",),
     "artificial intelligence": ("trí tuệ nhân tạo", "AI"),
+    "ai": ("trí tuệ nhân tạo", "AI"),
     "automation": ("tự động hóa", "tự động hoá"),
     "biotechnology": ("công nghệ sinh học",),
     "high technology": ("công nghệ cao",),
@@ -378,7 +379,7 @@ EN_TO_VI: dict[str, tuple[str, ...]] = {
     "third time": ("lần thứ ba", "lần thứ 3"),
     "twice": ("hai lần", "2 lần", "lần thứ hai"),
     "times": ("lần",),
-    "first": ("đầu tiên", "thứ nhất"),
+    "first": ("lần đầu", "đầu tiên", "thứ nhất"),
     "anniversary": ("kỷ niệm", "năm thành lập"),
     "annual": ("hằng năm", "hàng năm"),
     "target": ("mục tiêu", "chỉ tiêu"),
@@ -498,6 +499,11 @@ def _find_terms(question: str) -> list[str]:
         found.append(best[1])
         i += best[0]
     return found
+
+
+def expand_english_groups(question: str) -> list[tuple[str, ...]]:
+    """For each glossary term of an English question, its Vietnamese equivalents (one group per term)."""
+    return [EN_TO_VI[key] for key in _find_terms(question or "")]
 
 
 def expand_english(question: str) -> list[str]:

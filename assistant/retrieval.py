@@ -39,6 +39,7 @@ class QueryInfo:
     kind: str  # vi | vi-noaccent | en
     provinces: list[str] = field(default_factory=list)
     expansion: list[str] = field(default_factory=list)
+    expansion_groups: list[tuple[str, ...]] = field(default_factory=list)  # per English term
     dense_text: str = ""  # what the dense model reads (diacritics restored when typed without)
 
     @property
@@ -55,8 +56,10 @@ def analyse_question(question: str) -> QueryInfo:
         kind = "vi"
     else:
         kind = "vi-noaccent"
-    expansion = glossary.expand_english(question) if kind == "en" and USE_EXPANSION else []
-    return QueryInfo(text=question, kind=kind, provinces=find_provinces(question), expansion=expansion)
+    groups = glossary.expand_english_groups(question) if kind == "en" and USE_EXPANSION else []
+    expansion = list(dict.fromkeys(vi for group in groups for vi in group))
+    return QueryInfo(text=question, kind=kind, provinces=find_provinces(question), expansion=expansion,
+                     expansion_groups=groups)
 
 
 class PassageIndex:
