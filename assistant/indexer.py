@@ -216,19 +216,23 @@ def index_corpus(
         else:
             store = PassageStore.open(settings.index_dir, settings.chroma_url, live)
             recorded = store.recorded_model()
-            if recorded and recorded != embeddings.model_id and store.count():
+            recipe = store.recorded_recipe()
+            stale = ""
+            if store.count():
+                if recorded and recorded != embeddings.model_id:
+                    stale = f"embedding model changed from {recorded} to {embeddings.model_id}"
+                elif recipe != EMBEDDING_RECIPE:
+                    stale = f"the text embedded per passage changed (recipe {recipe or '1'} -> {EMBEDDING_RECIPE})"
+            if stale:
                 if notify:
-                    notify(
-                        f"the index was built with embedding model {recorded!r}, now {embeddings.model_id!r}: "
-                        "rebuilding it beside the live one"
-                    )
+                    notify(f"{stale}: rebuilding the index beside the live one")
                 summary = _rebuild_locked(settings, embeddings, progress)
-                summary.rebuild_reason = f"embedding model changed from {recorded} to {embeddings.model_id}"
+                summary.rebuild_reason = stale
             else:
                 summary = IndexSummary()
                 records = _sync(store, settings, embeddings, progress, summary)
-                if summary.changed or recorded != embeddings.model_id:
-                    store.record_model(embeddings.model_id)
+                if summary.changed or recorded != embeddings.model_id or recipe != EMBEDDING_RECIPE:
+                    store.record_model(embeddings.model_id, EMBEDDING_RECIPE)
                 if summary.changed:
                     touch_stamp(settings.index_dir, settings.chroma_url)
                     _totals(store, summary)
@@ -273,7 +277,7 @@ def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: P
     summary = IndexSummary(full_rebuild=bool(old))
     try:
         _sync(store, settings, embeddings, progress, summary, carry_from=old_store)
-        store.record_model(embeddings.model_id)
+        store.record_model(embeddings.model_id, EMBEDDING_RECIPE)
         _totals(store, summary)
     except BaseException:
         # leave the live generation alone; the half-built one is useless
@@ -388,7 +392,7 @@ def _sync(
 def _carry_over(source: PassageStore, target: PassageStore, record: ArticleRecord, embeddings: ArrayEmbeddings) -> None:
     """Copy an unreadable article's indexed passages into a rebuild, so nothing indexed is lost."""
     passages, vectors = source.article_passages(record.path)
-    if source.recorded_model() != embeddings.model_id:
+    if source.recorded_model() != embeddings.model_id or source.recorded_recipe() != EMBEDDING_RECIPE:
         vectors = embeddings.embed_passages([embedding_text(p) for p in passages])
     target.write_passages(passages, vectors, extra_metadata=[{"sha256": record.sha256}] * len(passages))
     target.write_record(record)
@@ -398,6 +402,12 @@ def _totals(store: PassageStore, summary: IndexSummary) -> None:
     final = store.article_records()
     summary.total_articles = len(final)
     summary.total_passages = sum(r.passages for r in final.values())
+
+
+# Version of `embedding_text` below. Bump it whenever that function changes what is embedded:
+# the next `assistant index` then rebuilds the index (beside the live one) instead of mixing
+# vectors of old and new texts.
+EMBEDDING_RECIPE = "2"
 
 
 def embedding_text(passage) -> str:

@@ -30,6 +30,7 @@ CURRENT_FILE = "CURRENT"
 _PASSAGES = "passages"
 _ARTICLES = "articles"
 _MODEL_KEY = "embedding_model"
+_RECIPE_KEY = "embedding_recipe"
 _WRITE_BATCH = 1000
 
 
@@ -135,9 +136,13 @@ class PassageStore:
         """Embedding model id that built this index ('' when empty/new)."""
         return (self.passages.metadata or {}).get(_MODEL_KEY, "")
 
-    def record_model(self, model_id: str) -> None:
-        """Remember which embedding model built this index."""
-        self.passages.modify(metadata={_MODEL_KEY: model_id})
+    def record_model(self, model_id: str, recipe: str = "") -> None:
+        """Remember which embedding model (and embedding-text recipe) built this index."""
+        self.passages.modify(metadata={_MODEL_KEY: model_id, _RECIPE_KEY: recipe})
+
+    def recorded_recipe(self) -> str:
+        """Version of the text-to-embed recipe that built this index ('' when unknown/old)."""
+        return str((self.passages.metadata or {}).get(_RECIPE_KEY, ""))
 
     def check_model(self, model_id: str) -> None:
         """Raise ModelMismatchError when querying with another model than the index was built with."""
