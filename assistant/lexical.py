@@ -145,6 +145,11 @@ class BM25:
                 out[ids] += self.idf[term] * weights
         return out
 
+    def doc_freq(self, term: str) -> int:
+        """Number of documents containing the term."""
+        hit = self._index.get(term)
+        return 0 if hit is None else len(hit[0])
+
     def has(self, term: str) -> bool:
         """Whether any document contains the term."""
         return term in self._index
