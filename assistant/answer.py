@@ -132,8 +132,6 @@ def question_types(question: str) -> set[str]:
             found.add(kind)
     if re.search(r"\bmấy\b", question.lower()):
         found.add("count")  # only with diacritics: accent-free "may" is also "máy" (machine)
-    if found & {"year", "money", "percent"}:
-        found.discard("count")  # "năm bao nhiêu", "bao nhiêu tiền" ask for more than any number
     return found
 
 
@@ -188,6 +186,7 @@ class _Candidate:
     satisfied: bool
     has_province: bool
     clause: bool = False
+    held: set = field(default_factory=set)  # the asked-for kinds this sentence holds
 
 
 def language_of(info: QueryInfo) -> str:
@@ -218,27 +217,35 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             shown = f"{label}: {sentence}" if label and s > len(label) else sentence
             present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded))
             coverage = covered_share(items, present)
-            ok = all(satisfies(k, shown, question) for k in kinds)
-            if ok and focus and _number_near(shown, focus, folded):
-                score_bonus = 0.2
-            else:
-                score_bonus = 0.0
-            if "person" in kinds:
-                ok = ok and roles_match(question, shown)
-            score = coverage + (0.25 if ok else -0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
+            held = {k for k in kinds if satisfies(k, shown, question)}
+            if "person" in held and not roles_match(question, shown):
+                held.discard("person")
+            ok = held == kinds
+            score_bonus = 0.2 if held and focus and _number_near(shown, focus, folded) else 0.0
+            share = len(held) / len(kinds) if kinds else 1.0
+            score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
             score += 0.08 / (rank + 1) + score_bonus
-            candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_asked))
+            candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_asked, held=held))
     best = max(candidates, key=lambda c: c.score)
     chosen = [best]
     if kinds and not best.satisfied:
-        # the best-matching sentence names the subject, a neighbour holds the asked-for year or
-        # figure ("... tuyến Vành đai phía Tây 2 ..." / "Dự án dự kiến hoàn thành năm 2028")
-        holders = [c for c in candidates if c.satisfied and c.has_province]
+        # the best-matching sentence names the subject (or holds one of two asked-for things), a
+        # neighbour holds the rest ("... Vành đai phía Tây 2 ... dài 34 km" / "... hoàn thành năm 2028")
+        missing_kinds = kinds - best.held
+        holders = [c for c in candidates if c.held >= missing_kinds and c.has_province and c is not best]
         if holders:
-            holder = max(holders, key=lambda c: c.score)
+            holder = max(holders, key=lambda c: (c.hit_rank == best.hit_rank, c.score))
             fits = len(best.text) + len(holder.text) + 8 <= MAX_ANSWER_CHARS
-            chosen = [best, holder] if holder.hit_rank == best.hit_rank and fits else [holder]
-            best = holder
+            if best.held and fits:
+                chosen = [best, holder]
+                best = _Candidate(best.hit_rank, best.start, best.end, best.text, best.score,
+                                  best.coverage, True, best.has_province, held=kinds)
+            elif holder.hit_rank == best.hit_rank and fits:
+                chosen = [best, holder]
+                best = holder
+            else:
+                chosen = [holder]
+                best = holder
     support = Support(
         coverage=max(_passage_coverage(h, items, folded) for h in hits[:ANSWER_PASSAGES]),
         dense=hits[0].score,
@@ -369,7 +376,7 @@ def _narrow_to_clause(cand: _Candidate, passage_text: str, asked: list[str], kin
     for m in list(re.finditer(r";\s*", sentence)) + [None]:
         stop = m.start() if m else len(sentence)
         clause = sentence[pos:stop].strip(" ,.")
-        if clause and all(p in find_provinces(unglue(clause)) for p in asked) and all(
+        if clause and len(clause) < len(sentence) - 10 and all(p in find_provinces(unglue(clause)) for p in asked) and all(
             satisfies(k, clause, question) for k in kinds
         ):
             start = cand.start + sentence.index(clause, pos)
