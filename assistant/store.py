@@ -97,7 +97,12 @@ class PassageStore:
         return cls(client, gen, str(path))
 
     def close(self) -> None:
-        """Release the Chroma client (embedded clients are shared per folder and ref-counted)."""
+        """Release an embedded Chroma client (shared per folder and ref-counted by chromadb).
+
+        Server clients are shared per URL by this module and stay open.
+        """
+        if self.location.startswith(("http://", "https://")) or self._prefix:
+            return
         try:
             self._client.close()
         except Exception:  # closing is best effort; the data is already persisted
@@ -271,23 +276,30 @@ _SERVER_PREFIX = "hoidap_"
 _GENERATION_RE = re.compile(r"^g[0-9]+$")
 
 
+_SERVER_CLIENTS: dict[str, object] = {}  # one HttpClient per URL: building one costs ~50 ms
+
+
 def _server_client(url: str):
-    """A chromadb.HttpClient for ASSISTANT_CHROMA_URL, checked with a heartbeat."""
+    """A chromadb.HttpClient for ASSISTANT_CHROMA_URL, checked with a heartbeat (< 1 ms)."""
     import chromadb
 
     parsed = urlparse(url if "://" in url else "http://" + url)
     try:
-        client = chromadb.HttpClient(
-            host=parsed.hostname or "localhost",
-            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-            ssl=parsed.scheme == "https",
-            settings=_chroma_settings(),
-        )
+        client = _SERVER_CLIENTS.get(url)
+        if client is None:
+            client = chromadb.HttpClient(
+                host=parsed.hostname or "localhost",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=_chroma_settings(),
+            )
         client.heartbeat()
     except Exception as exc:
+        _SERVER_CLIENTS.pop(url, None)
         raise IndexError_(
             f"cannot reach the Chroma server at {url} ({exc}); is `chroma run --path DIR --port N` up?"
         ) from None
+    _SERVER_CLIENTS[url] = client
     return client
 
 
