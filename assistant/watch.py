@@ -13,6 +13,7 @@ from .settings import Settings
 from .store import IndexError_
 
 LogFn = Callable[[str], None]
+RETRY_MS = 10_000  # how soon a run that could not take place (index lock busy) is retried
 
 
 class ArticleChangeFilter:
@@ -40,6 +41,7 @@ def watch_corpus(
     quiet_ms: int = 400,
     stop_event=None,
     on_run: Callable[[IndexSummary], None] | None = None,
+    retry_ms: int = RETRY_MS,
 ) -> None:
     """Index once, then again after each burst of changes, logging one line per run.
 
@@ -54,7 +56,7 @@ def watch_corpus(
     corpus_dir = Path(settings.corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     log(f"watching {corpus_dir.resolve()} (Ctrl-C to stop)")
-    _run(settings, embeddings, log, "start", on_run)
+    failed = not _run(settings, embeddings, log, "start", on_run)
     for changes in watch(
         corpus_dir,
         watch_filter=ArticleChangeFilter(corpus_dir),
@@ -62,22 +64,30 @@ def watch_corpus(
         step=quiet_ms,
         stop_event=stop_event,
         raise_interrupt=False,
+        rust_timeout=retry_ms,
+        yield_on_timeout=True,  # wakes up every retry_ms so a failed run is retried
     ):
+        if not changes:
+            if failed:
+                failed = not _run(settings, embeddings, log, "retry", on_run)
+            continue
         names = sorted({Path(path).name for _, path in changes})
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        _run(settings, embeddings, log, f"{len(changes)} change(s): {shown}", on_run)
+        failed = not _run(settings, embeddings, log, f"{len(changes)} change(s): {shown}", on_run)
     log("stopped watching")
 
 
-def _run(settings: Settings, embeddings: ArrayEmbeddings, log: LogFn, why: str, on_run) -> None:
+def _run(settings: Settings, embeddings: ArrayEmbeddings, log: LogFn, why: str, on_run) -> bool:
+    """One indexing run and its log line; False when it could not run (retried later)."""
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     try:
         summary = index_corpus(settings, embeddings, notify=lambda m: log(f"{stamp} {m}"))
-    except IndexError_ as exc:  # e.g. another writer held the lock too long: try again next change
+    except IndexError_ as exc:  # e.g. another writer held the lock too long, or the folder is gone
         log(f"{stamp} [{why}] error: {exc}")
-        return
+        return False
     log(f"{stamp} [{why}] {summary.line()}")
     for err in summary.errors:
         log(f"{stamp}   error: {err}")
     if on_run is not None:
         on_run(summary)
+    return True

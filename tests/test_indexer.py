@@ -373,3 +373,34 @@ def test_a_missing_corpus_folder_never_empties_the_index(fresh):
     assert str(info.value) == f"corpus folder {assistant.settings.corpus_dir} does not exist"
     assert assistant.store().count() == FIXTURE_PASSAGES, "the index must survive a missing corpus folder"
     assert moved.is_dir()
+
+
+def test_watch_retries_a_run_the_index_lock_blocked(fresh):
+    from assistant.watch import watch_corpus
+
+    assistant = fresh(with_seed=False)
+    settings = assistant.settings.with_(index_lock_timeout=0.0)
+    lines: list[str] = []
+    stop = threading.Event()
+    runs = []
+
+    def on_run(summary):
+        runs.append(summary)
+        stop.set()
+
+    with write_lock(settings):
+        watcher = threading.Thread(
+            target=watch_corpus,
+            kwargs=dict(settings=settings, embeddings=assistant.embeddings, log=lines.append,
+                        stop_event=stop, on_run=on_run, retry_ms=300),
+        )
+        watcher.start()
+        deadline = time.monotonic() + 30
+        while not any("[start] error: another process" in line for line in lines):
+            assert time.monotonic() < deadline, lines
+            time.sleep(0.05)
+    watcher.join(timeout=120)
+    assert not watcher.is_alive(), lines
+    assert any("[retry] indexed 3 articles" in line for line in lines), lines
+    assert runs[0].added == FIXTURE_ARTICLES
+    assert lines[-1] == "stopped watching"
