@@ -52,6 +52,12 @@ class Assistant:
 
         if not self.settings.chroma_url and not read_current_generation(self.settings.index_dir):
             return True
+        if not self.settings.chroma_url:
+            from .store import load_read_snapshot
+
+            snapshot = load_read_snapshot(self.settings.index_dir, self._index_stamp())
+            if snapshot is not None:
+                return not snapshot.ids  # no chromadb import on the fast path
         return self.store().count() == 0
 
     def ensure_index(self, notify: Callable[[str], None] | None = None, progress: ProgressFn | None = None) -> IndexSummary | None:
@@ -79,9 +85,32 @@ class Assistant:
         with self._lock:
             stamp = self._index_stamp()
             if self._index is None or stamp != self._generation_seen:
-                self._index = PassageIndex.from_store(self.store(), self.embeddings)
+                self._index = self._load_read_side(stamp)
                 self._generation_seen = stamp
             return self._index
+
+    def _load_read_side(self, stamp: str) -> PassageIndex:
+        """The read side from the saved snapshot when it is current, else from Chroma (then saved)."""
+        from .store import ModelMismatchError, ReadSnapshot, load_read_snapshot, save_read_snapshot
+
+        model = self.embeddings.model_id
+        if self.settings.chroma_url:
+            return PassageIndex.from_store(self.store(), self.embeddings)
+        snapshot = load_read_snapshot(self.settings.index_dir, stamp)
+        if snapshot is not None:
+            if snapshot.model and snapshot.model != model and snapshot.ids:
+                raise ModelMismatchError(
+                    f"the index at {self.settings.index_dir} was built with embedding model {snapshot.model!r} "
+                    f"but ASSISTANT_EMBEDDINGS is {model!r}: run `assistant index --full` to reindex "
+                    f"(or set ASSISTANT_EMBEDDINGS={snapshot.model})"
+                )
+            return PassageIndex(snapshot.ids, snapshot.passages, snapshot.vectors, self.embeddings)
+        store = self.store()
+        index = PassageIndex.from_store(store, self.embeddings)
+        if stamp and self._index_stamp() == stamp:  # nothing was written while we read
+            save_read_snapshot(self.settings.index_dir, ReadSnapshot(
+                stamp, store.recorded_model() or model, index.ids, index.passages, index.vectors))
+        return index
 
     def _index_stamp(self) -> str:
         """The writers' change stamp (two tiny file reads; on a Chroma server, checked every 5 s)."""

@@ -117,6 +117,9 @@ def index_cmd(ctx, corpus, index, full, as_json):
         close()
     for err in summary.errors:
         click.echo(f"error: {err}", err=True)
+    if (summary.changed or full) and summary.total_passages and not settings.chroma_url:
+        # save the read side now, so the next `assistant ask` starts without chromadb
+        _assistant(settings).index
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:

@@ -444,3 +444,80 @@ def switch_generation(index_dir: Path, generation: str) -> None:
 def remove_generation(index_dir: Path, generation: str) -> None:
     """Delete a generation folder that is no longer live."""
     drop_generation(index_dir, "", generation)
+
+
+# -- read-side snapshot ----------------------------------------------------------------------
+# Answering needs every passage in memory anyway (for BM25), so the first reader after a change
+# saves what it loaded from Chroma next to the live generation, keyed by the change stamp. Later
+# processes load that file with numpy instead of importing chromadb and querying it (~0.5 s of a
+# cold `assistant ask`). Chroma stays the store of record; a stale or missing snapshot is ignored.
+SNAPSHOT_FILE = "readside.npz"
+
+
+@dataclass
+class ReadSnapshot:
+    """Everything the read side needs, as saved for one change stamp."""
+
+    stamp: str
+    model: str
+    ids: list[str]
+    passages: list[Passage]
+    vectors: np.ndarray
+
+
+def _snapshot_path(index_dir: Path) -> Path | None:
+    generation = read_current_generation(index_dir)
+    return Path(index_dir) / generation / SNAPSHOT_FILE if generation else None
+
+
+def load_read_snapshot(index_dir: Path, stamp: str) -> ReadSnapshot | None:
+    """The saved read side of the live generation if it was saved at this stamp, else None."""
+    import json
+
+    path = _snapshot_path(index_dir)
+    if path is None or not stamp:
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode("utf-8"))
+            if header.get("stamp") != stamp:
+                return None
+            vectors = np.array(data["vectors"], dtype=np.float32)
+    except (OSError, KeyError, ValueError):
+        return None
+    rows = header["passages"]
+    return ReadSnapshot(
+        stamp=stamp,
+        model=header.get("model", ""),
+        ids=[r["id"] for r in rows],
+        passages=[Passage.from_metadata(r["text"], r["meta"]) for r in rows],
+        vectors=vectors,
+    )
+
+
+def save_read_snapshot(index_dir: Path, snapshot: ReadSnapshot) -> None:
+    """Save the read side for its stamp (atomically; a failure only costs the next reader time)."""
+    import json
+    import tempfile
+
+    path = _snapshot_path(index_dir)
+    if path is None or not snapshot.stamp or not path.parent.is_dir():
+        return
+    header = {
+        "stamp": snapshot.stamp,
+        "model": snapshot.model,
+        "passages": [
+            {"id": pid, "text": p.text, "meta": p.metadata()} for pid, p in zip(snapshot.ids, snapshot.passages)
+        ],
+    }
+    blob = np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".readside-", suffix=".npz", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, header=blob, vectors=np.asarray(snapshot.vectors, dtype=np.float32))
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass
