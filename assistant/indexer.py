@@ -28,10 +28,12 @@ from .store import (
     IndexError_,
     PassageStore,
     drop_generation,
+    index_stamp,
     list_generations,
     live_generation,
     make_live,
     new_generation_name,
+    read_current_generation,
     touch_stamp,
 )
 
@@ -209,6 +211,10 @@ def index_corpus(
     _check_corpus(settings)
     with write_lock(settings, notify):
         _drop_stale_generations(settings)
+        unchanged = _unchanged_by_manifest(settings, embeddings)
+        if unchanged is not None:
+            unchanged.seconds = time.perf_counter() - started
+            return unchanged
         live = live_generation(settings.index_dir, settings.chroma_url)
         if not live:
             # first build: write a new generation and switch to it only when complete
@@ -239,6 +245,7 @@ def index_corpus(
                 else:  # the records read at the start are still exact: spare a second read
                     summary.total_articles = len(records)
                     summary.total_passages = sum(r.passages for r in records.values())
+        _save_manifest(settings, embeddings)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -259,7 +266,80 @@ def full_rebuild(
     with write_lock(settings, notify):
         _drop_stale_generations(settings)
         summary = _rebuild_locked(settings, embeddings, progress)
+        _save_manifest(settings, embeddings)
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- the no-op fast path ---------------------------------------------------------------------
+# An unchanged corpus is the common case (`assistant watch`, cron, a second `index`). The
+# manifest, saved by every writer next to the live generation and keyed by the change stamp,
+# lets it be recognised from file hashes alone, without opening (or importing) Chroma.
+MANIFEST_FILE = "manifest.json"
+
+
+def _manifest_path(settings: Settings) -> Path | None:
+    live = read_current_generation(settings.index_dir)
+    return Path(settings.index_dir) / live / MANIFEST_FILE if live else None
+
+
+def _save_manifest(settings: Settings, embeddings: ArrayEmbeddings) -> None:
+    """Record the live generation's articles (path -> hash, passages) for the current stamp."""
+    import json
+
+    if settings.chroma_url:
+        return
+    path = _manifest_path(settings)
+    if path is None or not path.parent.is_dir():
+        return
+    store = PassageStore.open(settings.index_dir, "", read_current_generation(settings.index_dir))
+    records = store.article_records()
+    manifest = {
+        "stamp": index_stamp(settings.index_dir),
+        "model": store.recorded_model() or embeddings.model_id,
+        "recipe": EMBEDDING_RECIPE,
+        "articles": {r.path: [r.sha256, r.passages] for r in records.values()},
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _unchanged_by_manifest(settings: Settings, embeddings: ArrayEmbeddings) -> IndexSummary | None:
+    """The summary of a no-op run when the corpus provably matches the live index, else None."""
+    import json
+
+    if settings.chroma_url:
+        return None
+    path = _manifest_path(settings)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+    if (
+        not manifest
+        or manifest.get("stamp") != index_stamp(settings.index_dir)
+        or manifest.get("model") != embeddings.model_id
+        or manifest.get("recipe") != EMBEDDING_RECIPE
+    ):
+        return None
+    articles = manifest.get("articles", {})
+    corpus_dir = Path(settings.corpus_dir)
+    files = list_article_files(corpus_dir)
+    if len(files) != len(articles):
+        return None
+    summary = IndexSummary()
+    for path_ in files:
+        rel = path_.relative_to(corpus_dir).as_posix()
+        try:
+            sha = text_sha256(read_article_text(path_, rel, settings.max_file_bytes))
+        except ArticleError:
+            return None  # the full path reports it and keeps the indexed version
+        if articles.get(rel, [None])[0] != sha:
+            return None
+        summary.skipped.append(rel)
+    summary.total_articles = len(articles)
+    summary.total_passages = sum(n for _, n in articles.values())
     return summary
 
 

@@ -157,6 +157,7 @@ def test_model_change_rebuilds_beside_the_live_index(fresh):
     old_generation = read_current_generation(index_dir)
     # the live index says another model built it (the real second model would load torch)
     assistant.store().record_model("sentence-transformers:all-MiniLM-L6-v2")
+    _forget_manifest(assistant)  # as an index written by that other model's run would not match
     notes = []
     summary = index_corpus(assistant.settings, assistant.embeddings, notify=notes.append)
     assert summary.full_rebuild, summary.as_dict()
@@ -171,6 +172,39 @@ def test_model_change_rebuilds_beside_the_live_index(fresh):
     assert "37 vườn ươm" in assistant.ask("Lâm Đồng và TP.HCM cam kết xây dựng bao nhiêu vườn ươm hoa?").answer
 
 
+def _forget_manifest(assistant) -> None:
+    """Remove the no-op manifest of the live generation (tests that edit the store behind its back)."""
+    from assistant.indexer import MANIFEST_FILE
+
+    index_dir = assistant.settings.index_dir
+    (index_dir / read_current_generation(index_dir) / MANIFEST_FILE).unlink()
+
+
+def test_no_op_run_is_recognised_from_the_manifest_without_chroma(fresh):
+    assistant = fresh(with_seed=False)
+    assistant.reindex()
+    settings = assistant.settings
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from assistant.embeddings import get_embeddings\n"
+        "from assistant.indexer import index_corpus\n"
+        "from assistant.settings import Settings\n"
+        "s = Settings.from_env(environ={}, corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))\n"
+        "summary = index_corpus(s, get_embeddings('e5-small'))\n"
+        "print(len(summary.skipped), summary.changed, 'chromadb' in sys.modules)\n"
+    )
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", probe, str(settings.corpus_dir), str(settings.index_dir)],
+        capture_output=True, text=True, timeout=120,
+    )
+    out = run()
+    assert out.stdout.split() == ["3", "False", "False"], (out.stdout, out.stderr)
+    (settings.corpus_dir / "lam-dong-hoa.txt").write_text("Tiêu đề mới\nNội dung đã sửa, đủ dài để là một đoạn văn.\n", encoding="utf-8")
+    out = run()
+    assert out.stdout.split() == ["2", "True", "True"], (out.stdout, out.stderr)
+
+
 def test_index_from_an_older_embedding_text_recipe_is_rebuilt_once(fresh):
     from assistant.indexer import EMBEDDING_RECIPE
 
@@ -178,6 +212,7 @@ def test_index_from_an_older_embedding_text_recipe_is_rebuilt_once(fresh):
     assistant.reindex()
     assert assistant.store().recorded_recipe() == EMBEDDING_RECIPE
     assistant.store().record_model("e5-small", "")  # what indexes built before the recipe had
+    _forget_manifest(assistant)  # ... and they had no no-op manifest either
     summary = assistant.reindex()
     assert summary.full_rebuild and summary.total_passages == FIXTURE_PASSAGES, summary.as_dict()
     assert summary.rebuild_reason == f"the text embedded per passage changed (recipe 1 -> {EMBEDDING_RECIPE})"
