@@ -72,23 +72,22 @@ class Passage:
 def chunk_article(article: Article) -> list[Passage]:
     """Passages for an article's answerable paragraphs (teasers and related links excluded)."""
     spans: list[tuple[str, int, int]] = []
-    pending: tuple[str, int] | None = None  # a short paragraph waiting to be merged forward
+    pending: tuple[str, int, int] | None = None  # a short paragraph waiting to be merged forward
     for section, block in article.paragraphs():
         start = block.start
         if pending is not None:
             if pending[0] == section:
                 start = pending[1]
             else:
-                spans.append((pending[0], pending[1], pending_end))
+                spans.append(pending)
             pending = None
         if block.end - start < MIN_PASSAGE_CHARS:
-            pending = (section, start)
-            pending_end = block.end
+            pending = (section, start, block.end)
             continue
         for piece_start, piece_end in _split_long(article.text, start, block.end):
             spans.append((section, piece_start, piece_end))
     if pending is not None:
-        spans.append((pending[0], pending[1], pending_end))
+        spans.append(pending)
 
     passages = []
     for section, start, end in spans:

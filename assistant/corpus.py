@@ -61,7 +61,7 @@ class Article:
     @property
     def sha256(self) -> str:
         """Content hash used to tell changed articles from unchanged ones."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return text_sha256(self.text)
 
     def paragraphs(self) -> list[tuple[str, Block]]:
         """(section heading, block) for every answerable paragraph, in reading order."""
@@ -100,13 +100,8 @@ def decode_article_bytes(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_article(path: Path, corpus_dir: Path, max_bytes: int | None = None) -> Article:
-    """Read and clean one article file."""
-    path = Path(path)
-    try:
-        rel = path.resolve().relative_to(Path(corpus_dir).resolve()).as_posix()
-    except ValueError:
-        rel = path.name
+def read_article_text(path: Path, rel: str, max_bytes: int | None) -> str:
+    """The decoded text of an article file, or ArticleError naming it (size, empty, encoding)."""
     try:
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
@@ -117,7 +112,22 @@ def read_article(path: Path, corpus_dir: Path, max_bytes: int | None = None) -> 
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{rel}: cannot be read ({exc.strerror or exc})") from None
-    text = decode_article_bytes(data, rel)
+    return decode_article_bytes(data, rel)
+
+
+def text_sha256(text: str) -> str:
+    """The content hash of an article's text (tells changed articles from unchanged ones)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_article(path: Path, corpus_dir: Path, max_bytes: int | None = None) -> Article:
+    """Read and clean one article file."""
+    path = Path(path)
+    try:
+        rel = path.resolve().relative_to(Path(corpus_dir).resolve()).as_posix()
+    except ValueError:
+        rel = path.name
+    text = read_article_text(path, rel, max_bytes)
     return parse_article(text, rel, markdown=path.suffix.lower() == ".md")
 
 

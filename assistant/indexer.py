@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import threading
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .chunking import chunk_article
-from .corpus import ArticleError, decode_article_bytes, list_article_files, parse_article
+from .corpus import ArticleError, list_article_files, parse_article, read_article_text, text_sha256
 from .embeddings import ArrayEmbeddings
 from .settings import Settings
 from .store import (
@@ -380,24 +379,6 @@ def _drop_stale_generations(settings: Settings) -> None:
             drop_generation(settings.index_dir, settings.chroma_url, gen)
 
 
-def read_article_text(path: Path, rel: str, max_bytes: int | None) -> str:
-    """The decoded text of an article file, or ArticleError naming it (size, empty, encoding)."""
-    try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise ArticleError(
-                f"{rel}: {size:,} bytes is over the {max_bytes:,}-byte limit for one article "
-                "(ASSISTANT_MAX_FILE_BYTES)"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"{rel}: cannot be read ({exc.strerror or exc})") from None
-    return decode_article_bytes(data, rel)
-
-
-def text_sha256(text: str) -> str:
-    """The content hash of an article (same as corpus.Article.sha256)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _sync(

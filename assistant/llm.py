@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
 from .answer import Answer, Citation, extract_answer, language_of
 from .followup import condense_followup

@@ -6,7 +6,6 @@ and shared by the read-only tests; tests that build or break an index use their 
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from conftest import SEED_ARTICLE
 from assistant.embeddings import (
     E5SmallEmbeddings,
     EmbeddingsError,

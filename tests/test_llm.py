@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from assistant.answer import NOT_FOUND
 from assistant.llm import (

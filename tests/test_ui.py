@@ -3,7 +3,6 @@ driven through gradio_client and through a real browser (Debian's chromium via P
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
