@@ -252,7 +252,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         type_ok=best.satisfied,
         province_ok=best.has_province,
     )
-    missing = unknown_mentions(question, info, index.article_words.get(hits[best.hit_rank].passage.article, set()))
+    missing = unknown_mentions(question, info, index.article_words(hits[best.hit_rank].passage.article))
     if missing:
         support.missing = missing
     if not support.ok(info.kind):

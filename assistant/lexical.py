@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 
 from .provinces import province_mentions
-from .text import fold, normalize_tone_word, unglue
+from .text import fold, fold_word, normalize_tone_word, unglue
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -55,6 +56,7 @@ def province_token(name: str) -> str:
     return "prov" + "".join(ch for ch in fold(name) if ch.isalnum())
 
 
+@lru_cache(maxsize=64)  # a document's text is canonicalised once for both key spaces
 def _canonical_provinces(text: str) -> str:
     # "tphcm", "Sài Gòn" and "TP.HCM" must meet in the index: every mention becomes one term
     text = unglue(text)
@@ -77,7 +79,12 @@ def words(text: str, folded: bool) -> list[str]:
     text = _canonical_provinces(text)
     if folded:
         return [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
-    return [_canon_number(normalize_tone_word(w).lower()) for w in _WORD_RE.findall(text) if w != "_"]
+    return [_exact_key(w) for w in _WORD_RE.findall(text) if w != "_"]
+
+
+@lru_cache(maxsize=200_000)
+def _exact_key(word: str) -> str:
+    return _canon_number(normalize_tone_word(word).lower())
 
 
 _SURFACE_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
@@ -85,7 +92,7 @@ _SURFACE_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 
 def surface_words(text: str) -> list[str]:
     """Folded words and whole numbers as written ("3.426" stays one token), no province merging."""
-    return [fold(w) for w in _SURFACE_RE.findall(unglue(text))]
+    return [fold_word(w) for w in _SURFACE_RE.findall(unglue(text))]
 
 
 def terms(text: str, folded: bool, query: bool = False) -> list[str]:

@@ -186,8 +186,12 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 def _fold(text: str) -> str:
     """Accent-fold: NFC, lower case, đ -> d, drop combining marks, NFC."""
     text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    # Vietnamese combining marks all lie in U+0300-U+036F; a regex drops them much faster
+    stripped = _COMBINING_RE.sub("", unicodedata.normalize("NFD", text))
     return unicodedata.normalize("NFC", stripped)
+
+
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
 
 
 def _key(text: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .text import fold, nfc
+from .text import fold, fold_word, nfc
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Common question words that never appear in article text but decide how e5 reads a question.
@@ -33,18 +33,15 @@ class DiacriticRestorer:
     """Most-frequent accented forms of folded words and word pairs seen in the corpus."""
 
     def __init__(self, texts: list[str]):
-        unigrams: dict[str, Counter] = {}
-        bigrams: dict[tuple[str, str], Counter] = {}
+        unigram_counts: Counter = Counter()
+        bigram_counts: Counter = Counter()
         for text in texts:
-            words = _WORD_RE.findall(nfc(text))
-            lowered = [w.lower() for w in words]
-            folded = [fold(w) for w in lowered]
-            for f, w in zip(folded, lowered):
-                unigrams.setdefault(f, Counter())[w] += 1
-            for i in range(len(words) - 1):
-                bigrams.setdefault((folded[i], folded[i + 1]), Counter())[(lowered[i], lowered[i + 1])] += 1
-        self._uni = {f: c.most_common(1)[0][0] for f, c in unigrams.items()}
-        self._bi = {f: c.most_common(1)[0][0] for f, c in bigrams.items()}
+            lowered = [w.lower() for w in _WORD_RE.findall(nfc(text))]
+            folded = [fold_word(w) for w in lowered]
+            unigram_counts.update(zip(folded, lowered))
+            bigram_counts.update(zip(zip(folded, folded[1:]), zip(lowered, lowered[1:])))
+        self._uni = _most_frequent(unigram_counts)
+        self._bi = _most_frequent(bigram_counts)
 
     def restore(self, question: str) -> str:
         """The question with corpus diacritics restored where the corpus knows the word."""
@@ -69,6 +66,15 @@ class DiacriticRestorer:
             pos = end
         pieces.append(question[pos:])
         return "".join(pieces)
+
+
+def _most_frequent(counts: Counter) -> dict:
+    """For each folded key, its most frequent accented form (ties: the first seen)."""
+    best: dict = {}
+    for (key, form), n in counts.items():
+        if key not in best or n > best[key][1]:
+            best[key] = (form, n)
+    return {key: form for key, (form, _) in best.items()}
 
 
 def _match_case(original: str, new: str) -> str:

@@ -77,8 +77,12 @@ class PassageIndex:
         self.vectors = vectors if len(ids) else np.zeros((0, 384), dtype=np.float32)
         self.embeddings = embeddings
         docs = [p.section + "\n" + p.text for p in passages]
-        self.bm25_exact = lexical.BM25([lexical.terms(d, folded=False) for d in docs])
-        self.bm25_folded = lexical.BM25([lexical.terms(d, folded=True) for d in docs])
+        exact_docs, folded_docs = [], []
+        for d in docs:  # both key spaces per document in turn: its province pass is shared
+            exact_docs.append(lexical.terms(d, folded=False))
+            folded_docs.append(lexical.terms(d, folded=True))
+        self.bm25_exact = lexical.BM25(exact_docs)
+        self.bm25_folded = lexical.BM25(folded_docs)
         # a passage is about the provinces it names and those its article's title names
         # ("hai bên cam kết ..." in an article titled "Lâm Đồng và TP.HCM ký ...")
         title_provinces: dict[str, set[str]] = {}
@@ -87,17 +91,37 @@ class PassageIndex:
                 title_provinces[p.title] = set(find_provinces(p.title))
         self._province_sets = [set(p.provinces) | title_provinces[p.title] for p in passages]
         self._position = {pid: i for i, pid in enumerate(ids)}
-        # every folded word and number each article uses, to check the names a question mentions
-        self.article_words: dict[str, set[str]] = {}
-        for p in passages:
-            vocab = self.article_words.setdefault(p.article, set(lexical.surface_words(p.title)))
-            vocab.update(lexical.surface_words(p.section + " " + p.text))
+        self._article_passages: dict[str, list[int]] = {}
+        for i, p in enumerate(passages):
+            self._article_passages.setdefault(p.article, []).append(i)
+        self._article_words: dict[str, set[str]] = {}
+        self._docs = docs
+        self._restorer: DiacriticRestorer | None = None
         counts: dict[str, int] = {}
         for s in self._province_sets:
             for name in s:
                 counts[name] = counts.get(name, 0) + 1
         self.province_counts = counts
-        self.restorer = DiacriticRestorer([p.title for p in passages[:1]] + docs)
+
+    # Both below are built on first use: a cold `assistant ask` needs at most one of them, and
+    # building them for every passage of a large corpus costs seconds.
+    def article_words(self, article: str) -> set[str]:
+        """Every folded word and number an article uses (to check the names a question mentions)."""
+        words = self._article_words.get(article)
+        if words is None:
+            rows = self._article_passages.get(article, [])
+            words = set(lexical.surface_words(self.passages[rows[0]].title)) if rows else set()
+            for i in rows:
+                words.update(lexical.surface_words(self.passages[i].section + " " + self.passages[i].text))
+            self._article_words[article] = words
+        return words
+
+    @property
+    def restorer(self) -> DiacriticRestorer:
+        """Diacritic restoration from the corpus vocabulary."""
+        if self._restorer is None:
+            self._restorer = DiacriticRestorer([p.title for p in self.passages[:1]] + self._docs)
+        return self._restorer
 
     @classmethod
     def from_store(cls, store: PassageStore, embeddings: ArrayEmbeddings) -> "PassageIndex":

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 _TONE_DIGIT = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 _QUALITY_MARKS = {"\u0302", "\u0306", "\u031b"}  # â ê ô / ă / ơ ư
 _VOWELS = set("aeiouy")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+# every combining mark Vietnamese uses (tones, circumflex, breve, horn) lies in this block;
+# a regex strips them far faster than testing each character
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’»)]*(?=\s|$)")
 
 
@@ -25,8 +29,13 @@ def nfc(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-case and strip every diacritic, including đ -> d ("Nghệ An" -> "nghe an")."""
     decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    return _COMBINING_RE.sub("", decomposed).replace("đ", "d")
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """fold() for one word, cached: article vocabularies are small and words repeat."""
+    return fold(word)
 
 
 def has_diacritics(text: str) -> bool:
@@ -72,6 +81,7 @@ def _tone_position(groups: list[list[str]]) -> int | None:
     return cluster[0]
 
 
+@lru_cache(maxsize=200_000)
 def normalize_tone_word(word: str) -> str:
     """Put a word's tone mark on the letter the traditional convention uses (hoá -> hóa)."""
     groups = _split_marks(word)
@@ -107,19 +117,23 @@ def _canonical_number(token: str) -> str:
     return token.lstrip("0") or "0" if token.isdigit() else token
 
 
-_GLUED_RE = re.compile(r"(?<=[^\W\d_])(?=[^\W\d_])")
+def _letter_class(pred) -> str:
+    """A regex character class of the Latin letters (with Vietnamese diacritics) matching pred."""
+    chars = [chr(c) for c in range(0x41, 0x250) if chr(c).isalpha() and pred(chr(c))]
+    chars += [chr(c) for c in range(0x1E00, 0x1F00) if chr(c).isalpha() and pred(chr(c))]
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+_LOWER = _letter_class(str.islower)
+_UPPER = _letter_class(str.isupper)
+# two lower-case letters, then a capital followed by a lower-case one: a word glued to the next
+# one ("tỉnhHà"); not camel-case brands ("iPhone") or acronyms ("OCOP")
+_GLUED_RE = re.compile(f"(?<={_LOWER}{_LOWER})(?={_UPPER}{_LOWER})")
 
 
 def unglue(text: str) -> str:
     """Separate words a typo glued together ("tỉnhHà Tĩnh" -> "tỉnh Hà Tĩnh"), for matching only."""
-    text = nfc(text)
-    return _GLUED_RE.sub(lambda m: " " if _glued_at(text, m.start()) else "", text)
-
-
-def _glued_at(text: str, i: int) -> bool:
-    # a lower-case letter directly followed by an upper-case one, and not an all-caps/camel token
-    # such as "iPhone" or "OCOP": require a lower-case letter after the capital too
-    return text[i - 1].islower() and text[i].isupper() and text[i + 1 : i + 2].islower() and i >= 2 and text[i - 2].islower()
+    return _GLUED_RE.sub(" ", nfc(text))
 
 
 def folded_words(text: str) -> list[str]:
