@@ -399,21 +399,21 @@ def coverage_items(info: QueryInfo, bm25, folded: bool) -> list[tuple[float, lis
     each glossary term is one item whose Vietnamese equivalents are alternatives, so several
     synonyms do not count several times.
     """
-    unseen = max(bm25.idf.values(), default=1.0)
+    unseen = bm25.max_idf
     items: list[tuple[float, list[frozenset]]] = []
     if info.kind != "en":
         for t in dict.fromkeys(lexical.terms(info.lexical_text, folded=folded, query=True)):
             if bm25.has(t):
-                items.append((bm25.idf[t], [frozenset([t])]))
+                items.append((bm25.idf(t), [frozenset([t])]))
             elif " " not in t:
                 items.append((unseen, [frozenset([t])]))
         return items
     for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
         if bm25.has(t):
-            items.append((bm25.idf[t], [frozenset([t])]))
+            items.append((bm25.idf(t), [frozenset([t])]))
     for group in info.expansion_groups:
         alternatives = [frozenset(lexical.terms(vi, folded=folded)) for vi in group]
-        seen = [bm25.idf[t] for alt in alternatives for t in alt if bm25.has(t) and " " not in t]
+        seen = [bm25.idf(t) for alt in alternatives for t in alt if bm25.has(t) and " " not in t]
         items.append((max(seen) if seen else unseen, alternatives))
     return items
 

@@ -77,12 +77,9 @@ class PassageIndex:
         self.vectors = vectors if len(ids) else np.zeros((0, 384), dtype=np.float32)
         self.embeddings = embeddings
         docs = [p.section + "\n" + p.text for p in passages]
-        exact_docs, folded_docs = [], []
-        for d in docs:  # both key spaces per document in turn: its province pass is shared
-            exact_docs.append(lexical.terms(d, folded=False))
-            folded_docs.append(lexical.terms(d, folded=True))
-        self.bm25_exact = lexical.BM25(exact_docs)
-        self.bm25_folded = lexical.BM25(folded_docs)
+        # term lists are streamed into the indexes, never all held at once (memory)
+        self.bm25_exact = lexical.BM25(lexical.terms(d, folded=False) for d in docs)
+        self.bm25_folded = lexical.BM25(lexical.terms(d, folded=True) for d in docs)
         # a passage is about the provinces it names and those its article's title names
         # ("hai bên cam kết ..." in an article titled "Lâm Đồng và TP.HCM ký ...")
         title_provinces: dict[str, set[str]] = {}
