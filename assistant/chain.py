@@ -16,6 +16,7 @@ from .answer import Answer, extract_answer
 from .embeddings import ArrayEmbeddings, get_embeddings
 from .followup import condense_followup
 from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
+from .lexical import BM25
 from .retrieval import HybridRetriever, PassageIndex, analyse_question
 from .settings import Settings
 from .store import Hit
@@ -91,7 +92,7 @@ class Assistant:
 
     def _load_read_side(self, stamp: str) -> PassageIndex:
         """The read side from the saved snapshot when it is current, else from Chroma (then saved)."""
-        from .store import ModelMismatchError, ReadSnapshot, load_read_snapshot, save_read_snapshot
+        from .store import ModelMismatchError, load_read_snapshot
 
         model = self.embeddings.model_id
         if self.settings.chroma_url:
@@ -104,13 +105,27 @@ class Assistant:
                     f"but ASSISTANT_EMBEDDINGS is {model!r}: run `assistant index --full` to reindex "
                     f"(or set ASSISTANT_EMBEDDINGS={snapshot.model})"
                 )
-            return PassageIndex(snapshot.ids, snapshot.passages, snapshot.vectors, self.embeddings)
+            saved = None
+            if {"exact", "folded"} <= set(snapshot.lexical):
+                n = len(snapshot.ids)
+                saved = tuple(BM25.from_arrays(*snapshot.lexical[space], n) for space in ("exact", "folded"))
+            index = PassageIndex(snapshot.ids, snapshot.passages, snapshot.vectors, self.embeddings, saved)
+            if saved is None:  # saved by an older version: add the built lexical indexes
+                self._save_read_side(stamp, snapshot.model or model, index)
+            return index
         store = self.store()
         index = PassageIndex.from_store(store, self.embeddings)
         if stamp and self._index_stamp() == stamp:  # nothing was written while we read
-            save_read_snapshot(self.settings.index_dir, ReadSnapshot(
-                stamp, store.recorded_model() or model, index.ids, index.passages, index.vectors))
+            self._save_read_side(stamp, store.recorded_model() or model, index)
         return index
+
+    def _save_read_side(self, stamp: str, model: str, index: PassageIndex) -> None:
+        from .store import ReadSnapshot, save_read_snapshot
+
+        lexical = {"exact": index.bm25_exact.to_arrays(), "folded": index.bm25_folded.to_arrays()}
+        save_read_snapshot(
+            self.settings.index_dir, ReadSnapshot(stamp, model, index.ids, index.passages, index.vectors, lexical)
+        )
 
     def _index_stamp(self) -> str:
         """The writers' change stamp (two tiny file reads; on a Chroma server, checked every 5 s)."""

@@ -71,15 +71,25 @@ def analyse_question(question: str) -> QueryInfo:
 class PassageIndex:
     """All passages with their vectors and lexical indexes, ready for questions."""
 
-    def __init__(self, ids: list[str], passages: list[Passage], vectors: np.ndarray, embeddings: ArrayEmbeddings):
+    def __init__(
+        self,
+        ids: list[str],
+        passages: list[Passage],
+        vectors: np.ndarray,
+        embeddings: ArrayEmbeddings,
+        lexical_indexes: tuple[lexical.BM25, lexical.BM25] | None = None,
+    ):
         self.ids = ids
         self.passages = passages
         self.vectors = vectors if len(ids) else np.zeros((0, 384), dtype=np.float32)
         self.embeddings = embeddings
         docs = [p.section + "\n" + p.text for p in passages]
-        # term lists are streamed into the indexes, never all held at once (memory)
-        self.bm25_exact = lexical.BM25(lexical.terms(d, folded=False) for d in docs)
-        self.bm25_folded = lexical.BM25(lexical.terms(d, folded=True) for d in docs)
+        if lexical_indexes is not None:  # saved with the read-side snapshot
+            self.bm25_exact, self.bm25_folded = lexical_indexes
+        else:
+            # term lists are streamed into the indexes, never all held at once (memory)
+            self.bm25_exact = lexical.BM25(lexical.terms(d, folded=False) for d in docs)
+            self.bm25_folded = lexical.BM25(lexical.terms(d, folded=True) for d in docs)
         # a passage is about the provinces it names and those its article's title names
         # ("hai bên cam kết ..." in an article titled "Lâm Đồng và TP.HCM ký ...")
         title_provinces: dict[str, set[str]] = {}

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -463,6 +463,11 @@ class ReadSnapshot:
     ids: list[str]
     passages: list[Passage]
     vectors: np.ndarray
+    # the built BM25 indexes as (vocabulary, arrays) per key space: "exact", "folded"
+    lexical: dict[str, tuple[list[str], dict[str, np.ndarray]]] = field(default_factory=dict)
+
+
+_LEXICAL_ARRAYS = ("docs", "indptr", "weights", "idf")
 
 
 def _snapshot_path(index_dir: Path) -> Path | None:
@@ -483,6 +488,10 @@ def load_read_snapshot(index_dir: Path, stamp: str) -> ReadSnapshot | None:
             if header.get("stamp") != stamp:
                 return None
             vectors = np.array(data["vectors"], dtype=np.float32)
+            lexical = {
+                space: (vocab, {name: np.array(data[f"{space}_{name}"]) for name in _LEXICAL_ARRAYS})
+                for space, vocab in header.get("lexical", {}).items()
+            }
     except (OSError, KeyError, ValueError):
         return None
     rows = header["passages"]
@@ -492,6 +501,7 @@ def load_read_snapshot(index_dir: Path, stamp: str) -> ReadSnapshot | None:
         ids=[r["id"] for r in rows],
         passages=[Passage.from_metadata(r["text"], r["meta"]) for r in rows],
         vectors=vectors,
+        lexical=lexical,
     )
 
 
@@ -509,12 +519,17 @@ def save_read_snapshot(index_dir: Path, snapshot: ReadSnapshot) -> None:
         "passages": [
             {"id": pid, "text": p.text, "meta": p.metadata()} for pid, p in zip(snapshot.ids, snapshot.passages)
         ],
+        "lexical": {space: vocab for space, (vocab, _) in snapshot.lexical.items()},
+    }
+    extra = {
+        f"{space}_{name}": arrays[name] for space, (_, arrays) in snapshot.lexical.items() for name in _LEXICAL_ARRAYS
     }
     blob = np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".readside-", suffix=".npz", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, header=blob, vectors=np.asarray(snapshot.vectors, dtype=np.float32))
+            np.savez(fh, header=blob, vectors=np.asarray(snapshot.vectors, dtype=np.float32), **extra)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the index is readable like Chroma's files
         os.replace(tmp, path)
     except OSError:
         try:

@@ -64,3 +64,17 @@ def test_a_change_to_the_index_makes_the_snapshot_stale(fresh):
     lines = _ask_in_new_process(settings.corpus_dir, settings.index_dir, question)
     assert "41 vườn ươm" in lines[0], lines[0]
     assert lines[-1] == "chromadb imported: True", "a stale snapshot sends the reader back to Chroma"
+
+
+def test_saved_lexical_index_scores_exactly_like_a_freshly_built_one(built):
+    from assistant.lexical import BM25, terms
+
+    index = built.index
+    for original in (index.bm25_exact, index.bm25_folded):
+        vocab, arrays = original.to_arrays()
+        restored = BM25.from_arrays(vocab, arrays, original.n_docs)
+        for question in ("Nghệ An ký kết năm nào", "nghe an ky ket nam nao", "vườn ươm hoa Đơn Dương"):
+            for folded in (False, True):
+                q = terms(question, folded=folded, query=True)
+                assert (restored.scores(q) == original.scores(q)).all(), question
+        assert restored.max_idf == original.max_idf and restored.vocab == original.vocab
