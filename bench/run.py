@@ -328,6 +328,7 @@ def main() -> None:
             res[name] = bench(corpus, work / f"{folder}-{n}", real, args.reps, questions, work)
             res[name]["load_average"] = os.getloadavg()
             out_json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str), encoding="utf-8")
+    out_json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str), encoding="utf-8")
     load_end = os.getloadavg()
 
     print(markdown_table(table_rows(results)))
