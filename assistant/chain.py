@@ -54,11 +54,9 @@ class Assistant:
         if not self.settings.chroma_url and not read_current_generation(self.settings.index_dir):
             return True
         if not self.settings.chroma_url:
-            from .store import load_read_snapshot
-
-            snapshot = load_read_snapshot(self.settings.index_dir, self._index_stamp())
-            if snapshot is not None:
-                return not snapshot.ids  # no chromadb import on the fast path
+            # load the read side now (from the saved snapshot when current): it is needed next
+            # anyway, and loading it once is the whole cost of a cold question
+            return len(self.index) == 0
         return self.store().count() == 0
 
     def ensure_index(self, notify: Callable[[str], None] | None = None, progress: ProgressFn | None = None) -> IndexSummary | None:
