@@ -221,7 +221,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             if "person" in held and not roles_match(question, shown):
                 held.discard("person")
             ok = held == kinds
-            score_bonus = 0.2 if held and focus and _number_near(shown, focus, folded) else 0.0
+            score_bonus = 0.3 if held and focus and _number_near(shown, focus, folded) else 0.0
             share = len(held) / len(kinds) if kinds else 1.0
             score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
             score += 0.08 / (rank + 1) + score_bonus
