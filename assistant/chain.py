@@ -90,7 +90,7 @@ class Assistant:
 
     def _load_read_side(self, stamp: str) -> PassageIndex:
         """The read side from the saved snapshot when it is current, else from Chroma (then saved)."""
-        from .store import ModelMismatchError, load_read_snapshot
+        from .store import load_read_snapshot, model_mismatch
 
         model = self.embeddings.model_id
         if self.settings.chroma_url:
@@ -98,11 +98,7 @@ class Assistant:
         snapshot = load_read_snapshot(self.settings.index_dir, stamp)
         if snapshot is not None:
             if snapshot.model and snapshot.model != model and snapshot.ids:
-                raise ModelMismatchError(
-                    f"the index at {self.settings.index_dir} was built with embedding model {snapshot.model!r} "
-                    f"but ASSISTANT_EMBEDDINGS is {model!r}: run `assistant index --full` to reindex "
-                    f"(or set ASSISTANT_EMBEDDINGS={snapshot.model})"
-                )
+                raise model_mismatch(str(self.settings.index_dir), snapshot.model, model)
             saved = None
             if {"exact", "folded"} <= set(snapshot.lexical):
                 n = len(snapshot.ids)

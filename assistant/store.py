@@ -153,11 +153,7 @@ class PassageStore:
         """Raise ModelMismatchError when querying with another model than the index was built with."""
         recorded = self.recorded_model()
         if recorded and recorded != model_id and self.count():
-            raise ModelMismatchError(
-                f"the index at {self.location} was built with embedding model {recorded!r} but "
-                f"ASSISTANT_EMBEDDINGS is {model_id!r}: run `assistant index --full` to reindex "
-                f"(or set ASSISTANT_EMBEDDINGS={recorded})"
-            )
+            raise model_mismatch(self.location, recorded, model_id)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -441,9 +437,13 @@ def switch_generation(index_dir: Path, generation: str) -> None:
     os.replace(tmp, index_dir / CURRENT_FILE)
 
 
-def remove_generation(index_dir: Path, generation: str) -> None:
-    """Delete a generation folder that is no longer live."""
-    drop_generation(index_dir, "", generation)
+def model_mismatch(location: str, recorded: str, configured: str) -> ModelMismatchError:
+    """The error for asking an index built by one embedding model with another one."""
+    return ModelMismatchError(
+        f"the index at {location} was built with embedding model {recorded!r} but "
+        f"ASSISTANT_EMBEDDINGS is {configured!r}: run `assistant index --full` to reindex "
+        f"(or set ASSISTANT_EMBEDDINGS={recorded})"
+    )
 
 
 # -- read-side snapshot ----------------------------------------------------------------------
