@@ -28,18 +28,27 @@ NOT_FOUND = {
 MIN_COVERAGE = {"vi": 0.40, "vi-noaccent": 0.28, "en": 0.30}
 MIN_DENSE = {"vi": 0.82, "vi-noaccent": 0.80, "en": 0.75}
 ANSWER_PASSAGES = 3
+# Share of a sentence's coverage judged with the sentence before it (which often names the subject).
+CONTEXT_SHARE = 0.6
+SECOND_SENTENCE = 0.6  # a second sentence scoring at least this share of the best is shown too
 
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+")
+_DURATION_RE = re.compile(r"\b\d+\s*(?:năm|tháng|ngày|years?|months?)\b", re.IGNORECASE)
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(đồng|tỷ|tỉ|triệu|nghìn|ngàn|usd|vnd|vnđ|\$|%)|\$\s*\d", re.IGNORECASE)
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
+_IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|who chairs|who leads|who runs|"
+                          r"who directs|whose name|what is the name)\b")
+_AGENT_RE = re.compile(r"\b(?:nhà [a-zà-ỹđ]+|doanh nghiệp|tập đoàn|công ty|tổ chức|hiệp hội|người|lãnh đạo|"
+                       r"chuyên gia|bác sĩ|Sở|Bộ|UBND|Ủy ban|Hội đồng|[Cc]hủ tịch|[Gg]iám đốc|[Bb]í thư)\b")
 _PLACE_RE = re.compile(r"\b(tại|ở|đến|về)\s+(TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])")
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {
     "year": ("nam nao", "khi nao", "bao gio", "luc nao", "thoi diem nao", "tu nam", "nam bao nhieu",
              "thoi gian nao", "ngay nao", "thang nao", "when", "what year", "which year", "since when",
              "what date", "what time"),
+    "duration": ("bao lau", "how long", "how many years", "bao nhieu nam"),
     "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "gia tri", "tong muc dau tu",
               "how much money", "total investment", "investment value", "budget", "how much funding",
               "cost", "worth"),
@@ -132,6 +141,10 @@ def question_types(question: str) -> set[str]:
             found.add(kind)
     if re.search(r"\bmấy\b", question.lower()):
         found.add("count")  # only with diacritics: accent-free "may" is also "máy" (machine)
+    if "money" in found and found & {"person", "province", "place", "year"} and not any(
+        cue in q for cue in (" bao nhieu ", " how much ")
+    ):
+        found.discard("money")  # "kêu gọi ai hỗ trợ kinh phí": the budget is the topic, not the ask
     return found
 
 
@@ -143,6 +156,8 @@ def satisfies(kind: str, text: str, question: str) -> bool:
     """Whether a sentence (with its passage label) holds the kind of thing the question asks for."""
     if kind == "year":
         return bool(_DATE_RE.search(text))
+    if kind == "duration":  # "tròn 20 năm", or the year it started
+        return bool(_DATE_RE.search(text) or _DURATION_RE.search(text))
     if kind == "percent":
         return "%" in text or "phần trăm" in text.lower()
     if kind == "money":
@@ -153,7 +168,11 @@ def satisfies(kind: str, text: str, question: str) -> bool:
     if kind == "province":
         return bool(find_provinces(text))  # TP.HCM counts too: "địa phương nào được thụ hưởng nhiều nhất?"
     if kind == "person":
-        return bool(_PERSON_RE.search(text))
+        if _PERSON_RE.search(text):
+            return True
+        # "kêu gọi ai hỗ trợ?" is answered by "các doanh nghiệp, các nhà hảo tâm"; "Ai là giám
+        # đốc?" / "who heads ...?" only by a name
+        return not _IDENTITY_RE.search(fold(question)) and bool(_AGENT_RE.search(text))
     if kind == "place":
         return bool(_PLACE_RE.search(text)) or bool(find_provinces(text))
     return True
@@ -199,26 +218,32 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
     lang = language_of(info)
     if not hits:
         return Answer(question, NOT_FOUND[lang], True, lang=lang)
+    asked_text = info.text  # the question with chat shorthand spelled out ("bn" -> "bao nhiêu")
     folded = info.kind != "vi"
     bm25 = index.bm25_folded if folded else index.bm25_exact
     items = coverage_items(info, bm25, folded)
-    kinds = question_types(question)
+    kinds = question_types(asked_text)
     asked = [p for p in info.provinces if p != "TP.HCM"]
 
-    focus = counted_words(question) if kinds & {"count", "money", "percent"} else []
+    focus = counted_words(asked_text) if kinds & {"count", "money", "percent"} else []
     candidates: list[_Candidate] = []
     for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
         text = hit.passage.text
         label = passage_label(text)
         about_asked = all(p in index.provinces_of(hit.id) for p in asked)
+        previous: set[str] = set()
         for s, e in _answer_units(text):
             sentence = text[s:e]
             # "TP.HCM - tỉnh Quảng Bình: ..." — later sentences of the paragraph inherit its label
             shown = f"{label}: {sentence}" if label and s > len(label) else sentence
             present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded))
-            coverage = covered_share(items, present)
-            held = {k for k in kinds if satisfies(k, shown, question)}
-            if "person" in held and not roles_match(question, shown):
+            # "Hệ thống ... sẽ được mở rộng lên 80 điểm cầu": the subject is often named only in the
+            # sentence before, so the sentence in its context counts for part of its coverage
+            own = covered_share(items, present)
+            coverage = (1 - CONTEXT_SHARE) * own + CONTEXT_SHARE * covered_share(items, present | previous)
+            previous = present
+            held = {k for k in kinds if satisfies(k, shown, asked_text)}
+            if "person" in held and not roles_match(asked_text, shown):
                 held.discard("person")
             ok = held == kinds
             score_bonus = 0.3 if held and focus and _number_near(shown, focus, folded) else 0.0
@@ -252,20 +277,20 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         type_ok=best.satisfied,
         province_ok=best.has_province,
     )
-    missing = unknown_mentions(question, info, index.article_words(hits[best.hit_rank].passage.article))
+    missing = unknown_mentions(asked_text, info, index.article_words(hits[best.hit_rank].passage.article))
     if missing:
         support.missing = missing
     if not support.ok(info.kind):
         return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
-    if asked and kinds & {"year", "count", "money", "percent"} and len(chosen) == 1:
-        narrowed = _narrow_to_clause(best, hits[best.hit_rank].passage.text, asked, kinds, question)
+    if asked and kinds & {"year", "duration", "count", "money", "percent"} and len(chosen) == 1:
+        narrowed = _narrow_to_clause(best, hits[best.hit_rank].passage.text, asked, kinds, asked_text)
         if narrowed is not None:
             chosen = [narrowed]
     elif len(chosen) == 1:
         # a second sentence when it scores nearly as well and both fit the length limit
         rest = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)
-        if rest and rest[0].score >= best.score * 0.85 and len(best.text) + len(rest[0].text) + 8 <= MAX_ANSWER_CHARS:
+        if rest and rest[0].score >= best.score * SECOND_SENTENCE and len(best.text) + len(rest[0].text) + 8 <= MAX_ANSWER_CHARS:
             chosen.append(rest[0])
     chosen.sort(key=lambda c: (c.hit_rank, c.start))
     citations: list[Citation] = []
@@ -298,8 +323,16 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
     for start, end, _ in province_mentions(text):
         text = text[:start] + " " * (end - start) + text[end:]  # provinces are checked elsewhere
     tokens = _NAME_TOKEN_RE.findall(text)
+    # an acronym the article writes out in words ("CNTT" for "công nghệ thông tin") is known
+    spelled_out = {
+        fold(part) for acronym, words in info.acronyms
+        if all(w in article_words for w in lexical.surface_words(words))
+        for part in _NAME_TOKEN_RE.findall(acronym)
+    }
     missing = []
     for i, token in enumerate(tokens):
+        if fold(token) in spelled_out:
+            continue
         if token[0].isdigit():
             wanted = token.lstrip("0") or "0"
             if not any(w.lstrip("0") == wanted for w in article_words):
@@ -327,7 +360,7 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
         unknown = [
             t for t in tokens
             if not t[0].isdigit() and not t[0].isupper() and fold(t) not in lexical.STOP_FOLDED
-            and fold(t) not in article_words
+            and fold(t) not in article_words and fold(t) not in spelled_out
         ]
         if len(unknown) >= 2:
             missing.extend(unknown)
@@ -402,16 +435,22 @@ def coverage_items(info: QueryInfo, bm25, folded: bool) -> list[tuple[float, lis
     unseen = bm25.max_idf
     items: list[tuple[float, list[frozenset]]] = []
     if info.kind != "en":
-        for t in dict.fromkeys(lexical.terms(info.lexical_text, folded=folded, query=True)):
+        # an acronym and its words are one item with two alternatives ("CNTT" / "công nghệ thông tin")
+        grouped = {t for a, words in info.acronyms for t in lexical.words(f"{a} {words}", folded)}
+        for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
+            if any(part in grouped for part in t.split(" ")):
+                continue
             if bm25.has(t):
                 items.append((bm25.idf(t), [frozenset([t])]))
             elif " " not in t:
                 items.append((unseen, [frozenset([t])]))
-        return items
-    for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
-        if bm25.has(t):
-            items.append((bm25.idf(t), [frozenset([t])]))
-    for group in info.expansion_groups:
+        groups = [(acronym, words) for acronym, words in info.acronyms]
+    else:
+        for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
+            if bm25.has(t):
+                items.append((bm25.idf(t), [frozenset([t])]))
+        groups = info.expansion_groups
+    for group in groups:
         alternatives = [frozenset(lexical.terms(vi, folded=folded)) for vi in group]
         seen = [bm25.idf(t) for alt in alternatives for t in alt if bm25.has(t) and " " not in t]
         items.append((max(seen) if seen else unseen, alternatives))

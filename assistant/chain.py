@@ -16,6 +16,7 @@ from .answer import Answer, extract_answer
 from .embeddings import ArrayEmbeddings, get_embeddings
 from .followup import condense_followup
 from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
+from . import lexical
 from .lexical import BM25
 from .retrieval import HybridRetriever, PassageIndex, analyse_question
 from .settings import Settings
@@ -95,7 +96,7 @@ class Assistant:
         model = self.embeddings.model_id
         if self.settings.chroma_url:
             return PassageIndex.from_store(self.store(), self.embeddings)
-        snapshot = load_read_snapshot(self.settings.index_dir, stamp)
+        snapshot = load_read_snapshot(self.settings.index_dir, stamp, lexical.KEY_VERSION)
         if snapshot is not None:
             if snapshot.model and snapshot.model != model and snapshot.ids:
                 raise model_mismatch(str(self.settings.index_dir), snapshot.model, model)
@@ -116,9 +117,10 @@ class Assistant:
     def _save_read_side(self, stamp: str, model: str, index: PassageIndex) -> None:
         from .store import ReadSnapshot, save_read_snapshot
 
-        lexical = {"exact": index.bm25_exact.to_arrays(), "folded": index.bm25_folded.to_arrays()}
+        arrays = {"exact": index.bm25_exact.to_arrays(), "folded": index.bm25_folded.to_arrays()}
         save_read_snapshot(
-            self.settings.index_dir, ReadSnapshot(stamp, model, index.ids, index.passages, index.vectors, lexical)
+            self.settings.index_dir,
+            ReadSnapshot(stamp, model, index.ids, index.passages, index.vectors, arrays, lexical.KEY_VERSION),
         )
 
     def _index_stamp(self) -> str:

@@ -75,12 +75,35 @@ def _canonical_provinces(text: str) -> str:
     return "".join(parts)
 
 
+# Bump when the terms a text yields change: saved lexical indexes of another version are rebuilt.
+KEY_VERSION = "2"
+# Number words that are ordinals or counts after "thứ"/"lần" ("lần thứ hai" == "lần 02"), and
+# the enumerations that open a sentence ("Hai là, ..."): written as digits in both key spaces.
+_NUMBER_WORDS = {
+    "một": "1", "nhất": "1", "hai": "2", "ba": "3", "bốn": "4", "tư": "4", "năm": "5", "sáu": "6",
+    "bảy": "7", "bẩy": "7", "tám": "8", "chín": "9", "mười": "10",
+}
+_NUMBER_WORDS_FOLDED = {fold(w): n for w, n in _NUMBER_WORDS.items()}
+_ORDINAL_CUES = {"thứ", "lần"}
+_ORDINAL_CUES_FOLDED = {"thu", "lan"}
+_ENUMERATION_RE = re.compile(r"\b(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)(?= là\b)")
+
+
 def words(text: str, folded: bool) -> list[str]:
     """Words of a text in one key space (folded or exact-with-normalised-tone)."""
     text = _canonical_provinces(text)
+    if "là" in text:
+        text = _ENUMERATION_RE.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     if folded:
-        return [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
-    return [_exact_key(w) for w in _WORD_RE.findall(text) if w != "_"]
+        out = [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
+        numbers, cues = _NUMBER_WORDS_FOLDED, _ORDINAL_CUES_FOLDED
+    else:
+        out = [_exact_key(w) for w in _WORD_RE.findall(text) if w != "_"]
+        numbers, cues = _NUMBER_WORDS, _ORDINAL_CUES
+    for i in range(1, len(out)):
+        if out[i - 1] in cues and out[i] in numbers:
+            out[i] = numbers[out[i]]
+    return out
 
 
 @lru_cache(maxsize=200_000)

@@ -19,7 +19,7 @@ from .embeddings import ArrayEmbeddings
 from .provinces import find_provinces
 from .restore import DiacriticRestorer
 from .store import Hit, PassageStore
-from .text import has_diacritics
+from .text import expand_shorthand, has_diacritics
 
 # Fusion weights per question kind, chosen on the dev set and checked on the held-out set
 # (docs/quality.md has the ablation): e5 reads English well enough across languages that the
@@ -35,6 +35,7 @@ CANDIDATES = 50
 EXPANSION_WEIGHT = 0.3
 USE_RESTORE = True  # ablation switches (bench/ablation.py)
 USE_EXPANSION = True
+USE_SHORTHAND = True
 
 
 @dataclass
@@ -47,11 +48,12 @@ class QueryInfo:
     expansion: list[str] = field(default_factory=list)
     expansion_groups: list[tuple[str, ...]] = field(default_factory=list)  # per English term
     dense_text: str = ""  # what the dense model reads (diacritics restored when typed without)
+    acronyms: list[tuple[str, str]] = field(default_factory=list)  # ("CNTT", "công nghệ thông tin")
 
     @property
     def lexical_text(self) -> str:
-        """Question plus Vietnamese equivalents of its English terms."""
-        return " ".join([self.text] + self.expansion)
+        """Question plus Vietnamese equivalents of its English terms and both forms of its acronyms."""
+        return " ".join([self.text] + self.expansion + [f"{a} {words}" for a, words in self.acronyms])
 
 
 def analyse_question(question: str) -> QueryInfo:
@@ -64,8 +66,11 @@ def analyse_question(question: str) -> QueryInfo:
         kind = "vi-noaccent"
     groups = glossary.expand_english_groups(question) if kind == "en" and USE_EXPANSION else []
     expansion = list(dict.fromkeys(vi for group in groups for vi in group))
+    acronyms: list[tuple[str, str]] = []
+    if kind != "en" and USE_SHORTHAND:
+        question, acronyms = expand_shorthand(question)  # "dc" -> "được"; CNTT <-> công nghệ thông tin
     return QueryInfo(text=question, kind=kind, provinces=find_provinces(question), expansion=expansion,
-                     expansion_groups=groups)
+                     expansion_groups=groups, acronyms=acronyms)
 
 
 class PassageIndex:

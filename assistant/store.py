@@ -465,6 +465,7 @@ class ReadSnapshot:
     vectors: np.ndarray
     # the built BM25 indexes as (vocabulary, arrays) per key space: "exact", "folded"
     lexical: dict[str, tuple[list[str], dict[str, np.ndarray]]] = field(default_factory=dict)
+    lexical_version: str = ""  # the tokenizer version the lexical indexes were built with
 
 
 _LEXICAL_ARRAYS = ("docs", "indptr", "weights", "idf")
@@ -475,8 +476,11 @@ def _snapshot_path(index_dir: Path) -> Path | None:
     return Path(index_dir) / generation / SNAPSHOT_FILE if generation else None
 
 
-def load_read_snapshot(index_dir: Path, stamp: str) -> ReadSnapshot | None:
-    """The saved read side of the live generation if it was saved at this stamp, else None."""
+def load_read_snapshot(index_dir: Path, stamp: str, lexical_version: str = "") -> ReadSnapshot | None:
+    """The saved read side of the live generation if it was saved at this stamp, else None.
+
+    Its lexical indexes are left out when they were built by another tokenizer version.
+    """
     import json
 
     path = _snapshot_path(index_dir)
@@ -491,6 +495,7 @@ def load_read_snapshot(index_dir: Path, stamp: str) -> ReadSnapshot | None:
             lexical = {
                 space: (vocab, {name: np.array(data[f"{space}_{name}"]) for name in _LEXICAL_ARRAYS})
                 for space, vocab in header.get("lexical", {}).items()
+                if header.get("lexical_version", "") == lexical_version
             }
     except (OSError, KeyError, ValueError):
         return None
@@ -502,6 +507,7 @@ def load_read_snapshot(index_dir: Path, stamp: str) -> ReadSnapshot | None:
         passages=[Passage.from_metadata(r["text"], r["meta"]) for r in rows],
         vectors=vectors,
         lexical=lexical,
+        lexical_version=lexical_version if lexical else "",
     )
 
 
@@ -520,6 +526,7 @@ def save_read_snapshot(index_dir: Path, snapshot: ReadSnapshot) -> None:
             {"id": pid, "text": p.text, "meta": p.metadata()} for pid, p in zip(snapshot.ids, snapshot.passages)
         ],
         "lexical": {space: vocab for space, (vocab, _) in snapshot.lexical.items()},
+        "lexical_version": snapshot.lexical_version,
     }
     extra = {
         f"{space}_{name}": arrays[name] for space, (_, arrays) in snapshot.lexical.items() for name in _LEXICAL_ARRAYS

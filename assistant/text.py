@@ -162,3 +162,66 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if e > s:
             trimmed.append((s, e))
     return trimmed
+
+
+# Shorthand people type in chat ("cao bang dc chuyen giao gi", "bn tinh"): never written in press
+# text, so a question's shorthand is simply replaced. Keys are folded and lower-case.
+CHAT_SHORTHAND = {
+    "dc": "được", "ko": "không", "k": "không", "khg": "không", "kh": "không", "bn": "bao nhiêu",
+    "bnh": "bao nhiêu", "j": "gì", "vs": "với", "ntn": "như thế nào", "ng": "người", "nc": "nước",
+    "trc": "trước", "cty": "công ty", "tgian": "thời gian", "nhg": "nhưng", "wa": "quá",
+    "tp": "thành phố",
+}
+# Acronyms of the press ("CNTT", "KCN", "KT-XH"): an article may use either the acronym or the
+# words, so a question's acronym (or its words) is matched as one term with two alternatives.
+ACRONYMS = {
+    "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "cntt": "công nghệ thông tin",
+    "kcn": "khu công nghiệp", "kkt": "khu kinh tế", "ccn": "cụm công nghiệp", "kcnc": "khu công nghệ cao",
+    "dn": "doanh nghiệp", "dnnvv": "doanh nghiệp nhỏ và vừa", "ktxh": "kinh tế - xã hội",
+    "htx": "hợp tác xã", "nsnn": "ngân sách nhà nước", "dbscl": "đồng bằng sông Cửu Long",
+    "khcn": "khoa học và công nghệ", "khkt": "khoa học kỹ thuật", "gddt": "giáo dục - đào tạo",
+    "csgt": "cảnh sát giao thông", "atgt": "an toàn giao thông", "bhxh": "bảo hiểm xã hội",
+    "bhyt": "bảo hiểm y tế", "gpmb": "giải phóng mặt bằng", "xk": "xuất khẩu", "nk": "nhập khẩu",
+    "xnk": "xuất nhập khẩu", "sx": "sản xuất", "tw": "trung ương", "qh": "Quốc hội",
+    "bql": "ban quản lý", "nltt": "năng lượng tái tạo", "cds": "chuyển đổi số",
+    "gtvt": "giao thông vận tải", "nld": "người lao động", "thpt": "trung học phổ thông",
+    "dh": "đại học", "bv": "bệnh viện", "tthc": "thủ tục hành chính", "ktnn": "kiểm toán nhà nước",
+}
+# an acronym may be written with hyphens or an ampersand between its parts ("KT-XH", "KH&CN")
+_SHORT_RE = re.compile(r"(?<![\w.-])([^\W\d_]+(?:\s*[-&]\s*[^\W\d_]+)*)(?![\w.-])", re.UNICODE)
+# "tp hcm", "tp Huế": part of a city's name (the province gazetteer reads it), not "thành phố"
+_CITY_NAME_RE = re.compile(r"\s+(?:(?i:hcm|ho\b|hồ\b)|[A-ZĐ])")
+_ACRONYM_WORDS = {key: fold(words).replace("-", " ").split() for key, words in ACRONYMS.items()}
+
+
+def expand_shorthand(question: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question with chat shorthand spelled out, and the (acronym, words) pairs it names.
+
+    Pairs come both ways: "CNTT" in the question gives ("CNTT", "công nghệ thông tin"), and
+    "công nghệ thông tin" gives ("CNTT", ...) too, so either form in an article matches.
+    """
+    pairs: list[tuple[str, str]] = []
+
+    def replace(match: re.Match) -> str:
+        token = match.group(1)
+        key = re.sub(r"[\s&-]", "", fold(token))
+        if key in CHAT_SHORTHAND and token.islower() and " " not in token:
+            if key == "tp" and _CITY_NAME_RE.match(question, match.end()):
+                return token
+            return CHAT_SHORTHAND[key]
+        if key in ACRONYMS and (len(key) > 2 or not token.islower() or "-" in token):
+            # two lower-case letters are too often an ordinary word typed without accents
+            # ("dn" excepted: typed lower-case it is still "doanh nghiệp")
+            pairs.append((token, ACRONYMS[key]))
+        elif key == "dn" and token.islower():
+            pairs.append((token, ACRONYMS[key]))
+        return token
+
+    text = _SHORT_RE.sub(replace, question)
+    words = fold(text).replace("-", " ").split()
+    for key, expansion in _ACRONYM_WORDS.items():
+        n = len(expansion)
+        if n > 1 and any(words[i:i + n] == expansion for i in range(len(words) - n + 1)):
+            if not any(fold(a).replace("-", "").replace("&", "") == key for a, _ in pairs):
+                pairs.append((key.upper(), ACRONYMS[key]))
+    return text, pairs

@@ -78,3 +78,18 @@ def test_saved_lexical_index_scores_exactly_like_a_freshly_built_one(built):
                 q = terms(question, folded=folded, query=True)
                 assert (restored.scores(q) == original.scores(q)).all(), question
         assert restored.max_idf == original.max_idf and restored.vocab == original.vocab
+
+
+def test_lexical_indexes_saved_by_another_tokenizer_version_are_rebuilt(fresh):
+    from assistant import lexical
+
+    assistant = fresh(with_seed=False)
+    assistant.reindex()
+    settings = assistant.settings
+    _ask_in_new_process(settings.corpus_dir, settings.index_dir, "Lâm Đồng có bao nhiêu vườn ươm?")
+    stamp = index_stamp(settings.index_dir)
+    current = load_read_snapshot(settings.index_dir, stamp, lexical.KEY_VERSION)
+    assert set(current.lexical) == {"exact", "folded"}, "saved with the current tokenizer version"
+    older = load_read_snapshot(settings.index_dir, stamp, "older")
+    assert older is not None and older.lexical == {}, "another version's terms are not reused"
+    assert older.ids == current.ids, "passages and vectors still are"

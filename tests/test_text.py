@@ -5,6 +5,7 @@ import unicodedata
 import pytest
 
 from assistant.text import (
+    expand_shorthand,
     fold,
     folded_words,
     has_diacritics,
@@ -185,3 +186,35 @@ def test_split_sentences_trims_whitespace_and_handles_line_breaks():
 def test_split_sentences_on_blank_text_is_empty():
     assert split_sentences("") == []
     assert split_sentences("   \n ") == []
+
+
+# --- expand_shorthand -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "question, expected_text",
+    [
+        ("cao bang dc chuyen giao gi", "cao bang được chuyen giao gi"),
+        ("ko biet bn tinh", "không biet bao nhiêu tinh"),
+        ("tp can ky ket voi tinh nao", "thành phố can ky ket voi tinh nao"),
+        # part of a city's name: left for the province gazetteer
+        ("tp hcm ky voi may tinh", "tp hcm ky voi may tinh"),
+        ("TP.HCM ký với mấy tỉnh", "TP.HCM ký với mấy tỉnh"),
+        # shorthand typed in capitals is not chat shorthand ("K" as in "Vitamin K")
+        ("Vitamin K la gi", "Vitamin K la gi"),
+    ],
+)
+def test_expand_shorthand_spells_out_chat_shorthand(question, expected_text):
+    text, _ = expand_shorthand(question)
+    assert text == expected_text
+
+
+def test_expand_shorthand_pairs_an_acronym_with_its_words_both_ways():
+    assert expand_shorthand("Trung tâm CNTT của Huế")[1] == [("CNTT", "công nghệ thông tin")]
+    assert expand_shorthand("phat trien KT-XH ra sao")[1] == [("KT-XH", "kinh tế - xã hội")]
+    assert expand_shorthand("Ủy ban nhân dân tỉnh là ai")[1] == [("UBND", "ủy ban nhân dân")]
+    assert expand_shorthand("ket noi bao nhieu dn")[1] == [("dn", "doanh nghiệp")]
+
+
+def test_expand_shorthand_leaves_two_letter_lower_case_words_alone():
+    # "sx" could be shorthand, but two lower-case letters are too often a word typed without accents
+    assert expand_shorthand("sx ra sao") == ("sx ra sao", [])
