@@ -225,7 +225,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
     kinds = question_types(asked_text)
     asked = [p for p in info.provinces if p != "TP.HCM"]
 
-    focus = counted_words(asked_text) if kinds & {"count", "money", "percent"} else []
+    focus = counted_words(asked_text, english=info.kind == "en") if kinds & {"count", "money", "percent"} else []
     candidates: list[_Candidate] = []
     for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
         text = hit.passage.text
@@ -370,12 +370,21 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
 _COUNT_CUE_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\s+((?:\w+\s*){1,2})")
 
 
-def counted_words(question: str) -> list[str]:
-    """The noun a count question counts: "bao nhiêu điểm cầu" -> ["diem", "cau"] (folded)."""
+def counted_words(question: str, english: bool = False) -> list[str]:
+    """The noun a count question counts: "bao nhiêu điểm cầu" -> ["diem", "cau"] (folded).
+
+    For an English question, the Vietnamese words the glossary gives for it ("how many hotel
+    rooms" -> "phòng", "khách sạn"), since the answer sentence is Vietnamese.
+    """
     m = _COUNT_CUE_RE.search(" ".join(fold(question).split()))
     if not m:
         return []
-    return [w for w in m.group(1).split() if w not in lexical.STOP_FOLDED][:2]
+    counted = [w for w in m.group(1).split() if w not in lexical.STOP_FOLDED][:2]
+    if not english:
+        return counted
+    return list(dict.fromkeys(
+        w for group in glossary.expand_english_groups(" ".join(counted)) for vi in group for w in fold(vi).split()
+    ))
 
 
 def _number_near(text: str, focus: list[str], folded: bool, window: int = 3) -> bool:

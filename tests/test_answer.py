@@ -159,3 +159,10 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
     assert satisfies("person", groups, "TP.HCM kêu gọi ai hỗ trợ kinh phí?")
     assert not satisfies("person", groups, "Ai là giám đốc Sở Y tế?")
     assert satisfies("person", "Giám đốc Sở Y tế Nguyễn Văn An cho biết.", "Ai là giám đốc Sở Y tế?")
+
+
+def test_counted_noun_of_an_english_question_is_looked_for_in_vietnamese():
+    from assistant.answer import counted_words
+
+    assert counted_words("Hà Tĩnh có bao nhiêu điểm cầu?") == ["diem", "cau"]
+    assert counted_words("How many hotel rooms were prepared?", english=True) == ["khach", "san"]
