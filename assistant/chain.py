@@ -96,7 +96,7 @@ class Assistant:
         model = self.embeddings.model_id
         if self.settings.chroma_url:
             return PassageIndex.from_store(self.store(), self.embeddings)
-        snapshot = load_read_snapshot(self.settings.index_dir, stamp, lexical.KEY_VERSION)
+        snapshot = load_read_snapshot(self.settings.index_dir, stamp, lexical.key_version())
         if snapshot is not None:
             if snapshot.model and snapshot.model != model and snapshot.ids:
                 raise model_mismatch(str(self.settings.index_dir), snapshot.model, model)
@@ -120,7 +120,7 @@ class Assistant:
         arrays = {"exact": index.bm25_exact.to_arrays(), "folded": index.bm25_folded.to_arrays()}
         save_read_snapshot(
             self.settings.index_dir,
-            ReadSnapshot(stamp, model, index.ids, index.passages, index.vectors, arrays, lexical.KEY_VERSION),
+            ReadSnapshot(stamp, model, index.ids, index.passages, index.vectors, arrays, lexical.key_version()),
         )
 
     def _index_stamp(self) -> str:

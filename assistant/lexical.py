@@ -44,9 +44,10 @@ def _canon_number(word: str) -> str:
     return (word.lstrip("0") or "0") if word.isdigit() else word
 
 
-# Switches for the ablation study (bench/ablation.py); both measured to help.
+# Switches for the ablation study (bench/ablation.py); each measured to help.
 USE_BIGRAMS = True
 USE_PROVINCE_TERMS = True
+USE_NUMBER_WORDS = True
 # "bigrams" (default) or "underthesea": multi-syllable words from underthesea's segmenter as
 # extra terms. Measured in bench/ablation.py; not worth its 3-10 s import (docs/quality.md).
 SEGMENTER = "bigrams"
@@ -89,10 +90,18 @@ _ORDINAL_CUES_FOLDED = {"thu", "lan"}
 _ENUMERATION_RE = re.compile(r"\b(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)(?= là\b)")
 
 
+def key_version() -> str:
+    """The version of the terms texts yield, switches included (saved indexes of another are rebuilt)."""
+    switches = (USE_BIGRAMS, USE_PROVINCE_TERMS, USE_NUMBER_WORDS)
+    if switches == (True, True, True) and SEGMENTER == "bigrams":
+        return KEY_VERSION
+    return f"{KEY_VERSION}-{SEGMENTER}-" + "".join("1" if on else "0" for on in switches)
+
+
 def words(text: str, folded: bool) -> list[str]:
     """Words of a text in one key space (folded or exact-with-normalised-tone)."""
     text = _canonical_provinces(text)
-    if "là" in text:
+    if USE_NUMBER_WORDS and "là" in text:
         text = _ENUMERATION_RE.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     if folded:
         out = [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
@@ -100,7 +109,7 @@ def words(text: str, folded: bool) -> list[str]:
     else:
         out = [_exact_key(w) for w in _WORD_RE.findall(text) if w != "_"]
         numbers, cues = _NUMBER_WORDS, _ORDINAL_CUES
-    for i in range(1, len(out)):
+    for i in range(1, len(out) if USE_NUMBER_WORDS else 0):
         if out[i - 1] in cues and out[i] in numbers:
             out[i] = numbers[out[i]]
     return out

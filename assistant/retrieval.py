@@ -32,7 +32,7 @@ CANDIDATES = 50
 # English questions: BM25 on the question's own words (names, numbers, acronyms) and, as a
 # separate lower-weight list, BM25 on the glossary's Vietnamese equivalents, whose generic
 # words ("tỉnh", "hợp tác") would otherwise drown the names.
-EXPANSION_WEIGHT = 0.3
+EXPANSION_WEIGHT = 0.8
 USE_RESTORE = True  # ablation switches (bench/ablation.py)
 USE_EXPANSION = True
 USE_SHORTHAND = True

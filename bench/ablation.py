@@ -1,8 +1,10 @@
 """Ablation study for retrieval and answering: each technique switched off in turn, same run.
 
-    python bench/ablation.py [--qa eval/dev.jsonl] [--corpus corpus] [--index /tmp/hoidap-ablation]
+    python bench/ablation.py                     # the dev set and the three held-out sets, pooled
+    python bench/ablation.py --set corpus eval/dev.jsonl [--set CORPUS QA ...] [--index /tmp/hoidap-ablation]
 
-Prints MRR@5 / hit@3 per language, key-fact rate, out-of-scope abstentions and false abstentions.
+Prints MRR@5 / hit@3 per language, key-fact rate, out-of-scope abstentions and false abstentions,
+pooled over the question sets (each answered from its own corpus).
 """
 
 from __future__ import annotations
@@ -15,15 +17,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import lexical, retrieval  # noqa: E402
+from assistant import answer, lexical, retrieval  # noqa: E402
 from assistant.chain import Assistant  # noqa: E402
-from assistant.evaluation import LANGS, Report, evaluate_assistant, load_qa  # noqa: E402
+from assistant.evaluation import LANGS, Report, SystemResult, evaluate_assistant, load_qa  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 DEFAULTS = {
     (lexical, "USE_BIGRAMS"): lexical.USE_BIGRAMS,
     (lexical, "USE_PROVINCE_TERMS"): lexical.USE_PROVINCE_TERMS,
     (lexical, "SEGMENTER"): lexical.SEGMENTER,
+    (lexical, "USE_NUMBER_WORDS"): lexical.USE_NUMBER_WORDS,
+    (retrieval, "USE_SHORTHAND"): retrieval.USE_SHORTHAND,
+    (answer, "CONTEXT_SHARE"): answer.CONTEXT_SHARE,
+    (answer, "SECOND_SENTENCE"): answer.SECOND_SENTENCE,
     (retrieval, "USE_RESTORE"): retrieval.USE_RESTORE,
     (retrieval, "USE_EXPANSION"): retrieval.USE_EXPANSION,
     (retrieval, "PROVINCE_BOOST"): retrieval.PROVINCE_BOOST,
@@ -40,6 +46,11 @@ VARIANTS = [
     ("- syllable bigrams", {(lexical, "USE_BIGRAMS"): False}),
     ("underthesea word segmentation instead of bigrams", {(lexical, "SEGMENTER"): "underthesea"}),
     ("- English->Vietnamese glossary expansion", {(retrieval, "USE_EXPANSION"): False}),
+    ("- chat shorthand and acronym expansion", {(retrieval, "USE_SHORTHAND"): False}),
+    ("- ordinal number words as digits", {(lexical, "USE_NUMBER_WORDS"): False}),
+    ("- sentence context in answer coverage", {(answer, "CONTEXT_SHARE"): 0.0}),
+    ("second sentence only at 85% of the best (was 60%)", {(answer, "SECOND_SENTENCE"): 0.85}),
+    ("- second sentence", {(answer, "SECOND_SENTENCE"): 99.0}),
     ("- province boost", {(retrieval, "PROVINCE_BOOST"): 0.0}),
     ("plain RRF (equal weights)", {(retrieval, "DENSE_WEIGHT"): ONE, (retrieval, "LEXICAL_WEIGHT"): ONE}),
     ("dense e5 only", {(retrieval, "LEXICAL_WEIGHT"): ZERO}),
@@ -52,21 +63,42 @@ def apply(changes: dict) -> None:
         setattr(module, name, copy.deepcopy(changes.get((module, name), value)))
 
 
+SETS = [
+    (ROOT / "corpus", ROOT / "eval" / "dev.jsonl"),
+    (ROOT / "eval" / "holdout" / "corpus", ROOT / "eval" / "holdout" / "qa.jsonl"),
+    (ROOT / "eval" / "holdout-seed" / "corpus", ROOT / "eval" / "holdout-seed" / "qa.jsonl"),
+    (ROOT / "eval" / "holdout2" / "corpus", ROOT / "eval" / "holdout2" / "qa.jsonl"),
+]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--qa", type=Path, default=ROOT / "eval" / "dev.jsonl")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
-    parser.add_argument("--index", type=Path, default=Path("/tmp/hoidap-ablation"))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", nargs=2, action="append", metavar=("CORPUS", "QA"), type=Path,
+                        help="a corpus folder and its question set (repeatable; default: all four sets)")
+    parser.add_argument("--index", type=Path, default=Path("/tmp/hoidap-ablation"),
+                        help="parent folder of the indexes (one per corpus)")
     args = parser.parse_args()
-    items = load_qa(args.qa)
-    assistant = Assistant(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index))
-    assistant.ensure_index()
+    sets = [tuple(pair) for pair in args.set] if args.set else SETS
+    runs = []
+    embeddings = None
+    for n, (corpus, qa) in enumerate(sets):
+        assistant = Assistant(Settings.from_env(corpus_dir=corpus, index_dir=args.index / f"set{n}"), embeddings)
+        assistant.ensure_index()
+        embeddings = assistant.embeddings
+        runs.append((assistant, load_qa(qa)))
+    items = [item for _, set_items in runs for item in set_items]
+    print(f"{len(items)} questions from {len(sets)} sets: " + ", ".join(str(qa) for _, qa in sets))
     head = f"{'variant':<64}" + "".join(f"{'MRR ' + l:>16}" for l in LANGS) + f"{'hit@3':>8}{'facts':>8}{'OOS abst':>10}{'false abst':>11}"
     print(head)
     for name, changes in VARIANTS:
         apply(changes)
-        assistant.reload()
-        report = Report(items, evaluate_assistant(assistant, items), None)
+        pooled = SystemResult()
+        for assistant, set_items in runs:
+            assistant.reload()
+            result = evaluate_assistant(assistant, set_items)
+            for field in ("ranks", "fact_ok", "abstained", "latency"):
+                getattr(pooled, field).extend(getattr(result, field))
+        report = Report(items, pooled, None)
         figs = report.figures(report.ours)
         row = f"{name:<64}" + "".join(f"{figs[l]['mrr@5']:>16.3f}" for l in LANGS)
         a = figs["all"]
