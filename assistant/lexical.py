@@ -47,7 +47,6 @@ def _canon_number(word: str) -> str:
 # Switches for the ablation study (bench/ablation.py); each measured to help.
 USE_BIGRAMS = True
 USE_PROVINCE_TERMS = True
-USE_NUMBER_WORDS = True
 # "bigrams" (default) or "underthesea": multi-syllable words from underthesea's segmenter as
 # extra terms. Measured in bench/ablation.py; not worth its 3-10 s import (docs/quality.md).
 SEGMENTER = "bigrams"
@@ -78,22 +77,12 @@ def _canonical_provinces(text: str) -> str:
 
 # Bump when the terms a text yields change: saved lexical indexes of another version are rebuilt.
 KEY_VERSION = "2"
-# Number words that are ordinals or counts after "thứ"/"lần" ("lần thứ hai" == "lần 02"), and
-# the enumerations that open a sentence ("Hai là, ..."): written as digits in both key spaces.
-_NUMBER_WORDS = {
-    "một": "1", "nhất": "1", "hai": "2", "ba": "3", "bốn": "4", "tư": "4", "năm": "5", "sáu": "6",
-    "bảy": "7", "bẩy": "7", "tám": "8", "chín": "9", "mười": "10",
-}
-_NUMBER_WORDS_FOLDED = {fold(w): n for w, n in _NUMBER_WORDS.items()}
-_ORDINAL_CUES = {"thứ", "lần"}
-_ORDINAL_CUES_FOLDED = {"thu", "lan"}
-_ENUMERATION_RE = re.compile(r"\b(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)(?= là\b)")
 
 
 def key_version() -> str:
     """The version of the terms texts yield, switches included (saved indexes of another are rebuilt)."""
-    switches = (USE_BIGRAMS, USE_PROVINCE_TERMS, USE_NUMBER_WORDS)
-    if switches == (True, True, True) and SEGMENTER == "bigrams":
+    switches = (USE_BIGRAMS, USE_PROVINCE_TERMS)
+    if switches == (True, True) and SEGMENTER == "bigrams":
         return KEY_VERSION
     return f"{KEY_VERSION}-{SEGMENTER}-" + "".join("1" if on else "0" for on in switches)
 
@@ -101,18 +90,9 @@ def key_version() -> str:
 def words(text: str, folded: bool) -> list[str]:
     """Words of a text in one key space (folded or exact-with-normalised-tone)."""
     text = _canonical_provinces(text)
-    if USE_NUMBER_WORDS and "là" in text:
-        text = _ENUMERATION_RE.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     if folded:
-        out = [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
-        numbers, cues = _NUMBER_WORDS_FOLDED, _ORDINAL_CUES_FOLDED
-    else:
-        out = [_exact_key(w) for w in _WORD_RE.findall(text) if w != "_"]
-        numbers, cues = _NUMBER_WORDS, _ORDINAL_CUES
-    for i in range(1, len(out) if USE_NUMBER_WORDS else 0):
-        if out[i - 1] in cues and out[i] in numbers:
-            out[i] = numbers[out[i]]
-    return out
+        return [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
+    return [_exact_key(w) for w in _WORD_RE.findall(text) if w != "_"]
 
 
 @lru_cache(maxsize=200_000)
@@ -129,14 +109,15 @@ def surface_words(text: str) -> list[str]:
 
 
 def terms(text: str, folded: bool, query: bool = False) -> list[str]:
-    """Unigram and bigram terms; a query drops stop-word unigrams and all-stop-word bigrams."""
+    """Unigram and bigram terms; a query drops stop-word unigrams (and, with diacritics, all-stop-word bigrams)."""
     ws = words(text, folded)
     stop = STOP_FOLDED if folded else STOP_EXACT
     out = [w for w in ws if not (query and w in stop)]
     if SEGMENTER == "underthesea":
         return out + _segmented_words(text, folded)
     for a, b in zip(ws, ws[1:]) if USE_BIGRAMS else ():
-        if query and a in stop and b in stop:
+        # accent-free, two "stop words" are often one content word ("dau tu" = đầu tư, not đâu từ)
+        if query and a in stop and b in stop and not folded:
             continue
         out.append(a + " " + b)
     return out
