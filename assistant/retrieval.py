@@ -27,6 +27,7 @@ from .text import expand_shorthand, has_diacritics
 RRF_K = 60
 DENSE_WEIGHT = {"vi": 1.0, "vi-noaccent": 0.5, "en": 1.0}
 LEXICAL_WEIGHT = {"vi": 1.0, "vi-noaccent": 1.0, "en": 0.3}
+FOLDED_WEIGHT_VI = 0.3  # a third list for questions with diacritics: BM25 in the folded key space
 PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF contribution
 CANDIDATES = 50
 # English questions: BM25 on the question's own words (names, numbers, acronyms) and, as a
@@ -179,6 +180,10 @@ class PassageIndex:
                 lists.append((self.bm25_folded.scores(terms), EXPANSION_WEIGHT))
         else:
             lists.append((self.lexical_scores(info), LEXICAL_WEIGHT[info.kind]))
+            if info.kind == "vi" and FOLDED_WEIGHT_VI:
+                # the same question accent-folded: forgives a wrong or missing mark in the question
+                folded_terms = lexical.terms(info.lexical_text, folded=True, query=True)
+                lists.append((self.bm25_folded.scores(folded_terms), FOLDED_WEIGHT_VI))
         fused = np.zeros(len(self.passages), dtype=np.float32)
         for scores, weight in lists:
             order = np.argsort(-scores, kind="stable")[:CANDIDATES]
