@@ -374,8 +374,8 @@ _COUNT_CUE_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\s+((?:\w+\s*)
 def counted_words(question: str, english: bool = False) -> list[str]:
     """The noun a count question counts: "bao nhiêu điểm cầu" -> ["diem", "cau"] (folded).
 
-    For an English question, the Vietnamese words the glossary gives for it ("how many hotel
-    rooms" -> "phòng", "khách sạn"), since the answer sentence is Vietnamese.
+    For an English question, the Vietnamese words the glossary gives for it ("how many hotels"
+    -> ["khach", "san"]), since the answer sentence is Vietnamese.
     """
     m = _COUNT_CUE_RE.search(" ".join(fold(question).split()))
     if not m:
@@ -454,7 +454,7 @@ def coverage_items(info: QueryInfo, bm25, folded: bool) -> list[tuple[float, lis
                 items.append((bm25.idf(t), [frozenset([t])]))
             elif " " not in t:
                 items.append((unseen, [frozenset([t])]))
-        groups = [(acronym, words) for acronym, words in info.acronyms]
+        groups = list(info.acronyms)
     else:
         for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
             if bm25.has(t):

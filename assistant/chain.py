@@ -12,11 +12,11 @@ from typing import Callable, Iterator
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from . import lexical
 from .answer import Answer, extract_answer
 from .embeddings import ArrayEmbeddings, get_embeddings
 from .followup import condense_followup
 from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
-from . import lexical
 from .lexical import BM25
 from .retrieval import HybridRetriever, PassageIndex, analyse_question
 from .settings import Settings

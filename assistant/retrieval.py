@@ -31,8 +31,8 @@ FOLDED_WEIGHT_VI = 0.3  # a third list for questions with diacritics: BM25 in th
 PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF contribution
 CANDIDATES = 50
 # English questions: BM25 on the question's own words (names, numbers, acronyms) and, as a
-# separate lower-weight list, BM25 on the glossary's Vietnamese equivalents, whose generic
-# words ("tỉnh", "hợp tác") would otherwise drown the names.
+# separate list, BM25 on the glossary's Vietnamese equivalents, whose generic words ("tỉnh",
+# "hợp tác") would drown the names if both were one query (weights: docs/quality.md).
 EXPANSION_WEIGHT = 0.8
 USE_RESTORE = True  # ablation switches (bench/ablation.py)
 USE_EXPANSION = True

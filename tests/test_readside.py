@@ -88,7 +88,7 @@ def test_lexical_indexes_saved_by_another_tokenizer_version_are_rebuilt(fresh):
     settings = assistant.settings
     _ask_in_new_process(settings.corpus_dir, settings.index_dir, "Lâm Đồng có bao nhiêu vườn ươm?")
     stamp = index_stamp(settings.index_dir)
-    current = load_read_snapshot(settings.index_dir, stamp, lexical.KEY_VERSION)
+    current = load_read_snapshot(settings.index_dir, stamp, lexical.key_version())
     assert set(current.lexical) == {"exact", "folded"}, "saved with the current tokenizer version"
     older = load_read_snapshot(settings.index_dir, stamp, "older")
     assert older is not None and older.lexical == {}, "another version's terms are not reused"
