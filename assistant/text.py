@@ -11,7 +11,6 @@ import unicodedata
 from functools import lru_cache
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
-_TONE_DIGIT = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 _QUALITY_MARKS = {"\u0302", "\u0306", "\u031b"}  # â ê ô / ă / ơ ư
 _VOWELS = set("aeiouy")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -103,20 +102,6 @@ def normalize(text: str) -> str:
     return _WORD_RE.sub(lambda m: normalize_tone_word(m.group(0)) if not m.group(0).isascii() else m.group(0), text)
 
 
-def syllable_key(word: str) -> str:
-    """A tone-placement-independent key: folded syllable plus tone digit ("hoá", "hóa" -> "hoa1")."""
-    tone = ""
-    for ch in unicodedata.normalize("NFD", word.lower()):
-        if ch in _TONE_DIGIT:
-            tone = _TONE_DIGIT[ch]
-    return fold(word) + tone
-
-
-def _canonical_number(token: str) -> str:
-    # "09 tỉnh" and "9 tỉnh" are the same count
-    return token.lstrip("0") or "0" if token.isdigit() else token
-
-
 def _letter_class(pred) -> str:
     """A regex character class of the Latin letters (with Vietnamese diacritics) matching pred."""
     chars = [chr(c) for c in range(0x41, 0x250) if chr(c).isalpha() and pred(chr(c))]
@@ -134,11 +119,6 @@ _GLUED_RE = re.compile(f"(?<={_LOWER}{_LOWER})(?={_UPPER}{_LOWER})")
 def unglue(text: str) -> str:
     """Separate words a typo glued together ("tỉnhHà Tĩnh" -> "tỉnh Hà Tĩnh"), for matching only."""
     return _GLUED_RE.sub(" ", nfc(text))
-
-
-def folded_words(text: str) -> list[str]:
-    """Accent-folded lower-case words, numbers without leading zeros ("TP.HCM" -> ["tp", "hcm"])."""
-    return [_canonical_number(w) for w in _WORD_RE.findall(fold(unglue(text))) if w != "_"]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -39,3 +39,20 @@ def test_key_version_changes_with_the_ablation_switches(monkeypatch):
     monkeypatch.setattr(lexical, "USE_BIGRAMS", True)
     monkeypatch.setattr(lexical, "SEGMENTER", "underthesea")
     assert key_version() != default
+
+
+def test_folded_words_strip_leading_zeros_of_numbers():
+    assert words("09 tỉnh, 05 địa phương, 0 và 2003", folded=True) == ["9", "tinh", "5", "dia", "phuong", "0", "va", "2003"]
+
+
+def test_a_province_glued_to_the_word_before_is_still_found():
+    assert words("TP.HCM - tỉnhHà Tĩnh:", folded=True) == ["provtphcm", "tinh", "provhatinh"]
+
+
+def test_folded_words_are_the_same_for_accented_unaccented_and_nfd_text():
+    import unicodedata
+
+    expected = ["provnghean", "ky", "ket", "nam", "2003"]
+    assert words("Nghệ An ký kết năm 2003", folded=True) == expected
+    assert words("nghe an KY KET nam 2003", folded=True) == expected
+    assert words(unicodedata.normalize("NFD", "Nghệ An ký kết năm 2003"), folded=True) == expected

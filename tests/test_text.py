@@ -7,13 +7,11 @@ import pytest
 from assistant.text import (
     expand_shorthand,
     fold,
-    folded_words,
     has_diacritics,
     nfc,
     normalize,
     normalize_tone_word,
     split_sentences,
-    syllable_key,
     unglue,
 )
 
@@ -114,21 +112,7 @@ def test_nfc_composes():
     assert len(nfc(nfd("Đắk Lắk"))) == 7
 
 
-# --- syllable_key ---------------------------------------------------------------------------
-
-def test_syllable_key_ignores_tone_placement_but_keeps_the_tone():
-    assert syllable_key("hoá") == "hoa1"
-    assert syllable_key("hóa") == "hoa1"
-    assert syllable_key(nfd("hoá")) == "hoa1"
-    assert syllable_key("Hòa") == "hoa2", "huyền is tone 2 and must differ from sắc"
-    assert syllable_key("hoa") == "hoa", "no tone, no digit"
-    assert syllable_key("thuỷ") == syllable_key("thủy") == "thuy3"
-    assert syllable_key("Đà") == "da2"
-    assert syllable_key("Ngãi") == "ngai4"
-    assert syllable_key("Nghệ") == "nghe5"
-
-
-# --- unglue / folded_words ------------------------------------------------------------------
+# --- unglue ------------------------------------------------------------------------------------
 
 def test_unglue_separates_a_typo_glued_capitalised_word():
     assert unglue("TP.HCM - tỉnhHà Tĩnh:") == "TP.HCM - tỉnh Hà Tĩnh:"
@@ -137,23 +121,6 @@ def test_unglue_separates_a_typo_glued_capitalised_word():
 @pytest.mark.parametrize("text", ["iPhone", "OCOP", "McDonald", "TP.HCM", "eKYC"])
 def test_unglue_leaves_camel_and_all_caps_tokens_alone(text):
     assert unglue(text) == text, f"{text!r} must not be split"
-
-
-def test_folded_words_strip_leading_zeros_of_numbers():
-    assert folded_words("09 tỉnh, 05 địa phương, 0 và 2003") == [
-        "9", "tinh", "5", "dia", "phuong", "0", "va", "2003",
-    ]
-
-
-def test_folded_words_split_tphcm_and_glued_province():
-    assert folded_words("TP.HCM - tỉnhHà Tĩnh:") == ["tp", "hcm", "tinh", "ha", "tinh"]
-
-
-def test_folded_words_same_for_accented_unaccented_and_nfd():
-    expected = ["nghe", "an", "ky", "ket", "nam", "2003"]
-    assert folded_words("Nghệ An ký kết năm 2003") == expected
-    assert folded_words("nghe an KY KET nam 2003") == expected
-    assert folded_words(nfd("Nghệ An ký kết năm 2003")) == expected
 
 
 # --- split_sentences ------------------------------------------------------------------------
