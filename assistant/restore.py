@@ -19,6 +19,9 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _QUESTION_WORDS = {
     "nao": "nào", "gi": "gì", "nhieu": "nhiêu", "dau": "đâu", "khong": "không", "chua": "chưa",
     "roi": "rồi", "thi": "thì", "trong": "trong",
+    # words of asking and conversation, rare in news text but common in questions
+    "muon": "muốn", "lam": "làm", "noi": "nói", "lau": "lâu", "vay": "vậy", "the": "thế",
+    "biet": "biết", "hoi": "hỏi", "nhi": "nhỉ",
 }
 _QUESTION_PAIRS = {
     ("bao", "nhieu"): ("bao", "nhiêu"), ("nam", "nao"): ("năm", "nào"), ("tu", "nam"): ("từ", "năm"),
@@ -26,6 +29,9 @@ _QUESTION_PAIRS = {
     ("la", "gi"): ("là", "gì"), ("la", "ai"): ("là", "ai"), ("the", "nao"): ("thế", "nào"),
     ("ra", "sao"): ("ra", "sao"), ("thi", "sao"): ("thì", "sao"), ("vi", "sao"): ("vì", "sao"),
     ("tai", "sao"): ("tại", "sao"), ("luc", "nao"): ("lúc", "nào"), ("nhu", "the"): ("như", "thế"),
+    ("noi", "nao"): ("nơi", "nào"), ("bao", "lau"): ("bao", "lâu"), ("lam", "gi"): ("làm", "gì"),
+    ("theo", "huong"): ("theo", "hướng"), ("nguyen", "tac"): ("nguyên", "tắc"), ("lan", "thu"): ("lần", "thứ"),
+    ("phan", "thu"): ("phần", "thứ"), ("thu", "nhat"): ("thứ", "nhất"), ("thu", "hai"): ("thứ", "hai"),
 }
 
 
