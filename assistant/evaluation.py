@@ -35,17 +35,51 @@ def load_qa(path: Path) -> list[QAItem]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-        gold = row.get("gold") or row.get("gold_passages") or row.get("passages") or row.get("gold_substrings") or []
-        facts = row.get("facts") or row.get("key_facts") or row.get("answer_facts") or []
-        scope = row.get("scope") or ("out" if row.get("out_of_scope") else "in")
+        if not isinstance(row, dict) or "question" not in row:
+            raise ValueError(f"{path}:{n}: no \"question\" field")
+        gold = _first(row, _GOLD_KEYS)
+        facts = _first(row, _FACT_KEYS)
+        scope = str(row.get("scope") or "").lower()
+        if scope not in ("in", "out"):
+            unanswerable = row.get("out_of_scope") is True or row.get("answerable") is False or scope.startswith("out")
+            scope = "out" if unanswerable else "in"
         items.append(QAItem(
             question=row["question"],
-            lang=row.get("lang", "vi"),
+            lang=_lang(row.get("lang") or row.get("language") or "", row["question"]),
             scope=scope,
-            gold=[gold] if isinstance(gold, str) else list(gold),
-            facts=[facts] if isinstance(facts, str) else list(facts),
+            gold=gold,
+            facts=facts,
         ))
     return items
+
+
+_GOLD_KEYS = ("gold", "gold_passages", "gold_passage", "passages", "passage", "gold_substrings", "gold_substring",
+              "evidence")
+_FACT_KEYS = ("facts", "key_facts", "key_fact", "answer_facts", "fact", "answer_contains")
+
+
+def _first(row: dict, keys: tuple[str, ...]) -> list[str]:
+    """The first non-empty field among the spellings question sets use, as a list."""
+    for key in keys:
+        value = row.get(key)
+        if value:
+            return [value] if isinstance(value, str) else [str(v) for v in value]
+    return []
+
+
+def _lang(value: str, question: str) -> str:
+    """vi / vi-noaccent / en from the spellings question sets use ("vi_noaccent", "en-US", ...)."""
+    tag = value.strip().lower().replace("_", "-")
+    if tag.startswith("en"):
+        return "en"
+    if tag.startswith("vi") and any(cue in tag for cue in ("no", "plain", "ascii", "unaccent", "without")):
+        return "vi-noaccent"
+    if tag.startswith("vi"):
+        return "vi"
+    from .glossary import looks_english  # no tag: tell from the question itself
+    from .text import has_diacritics
+
+    return "en" if looks_english(question) else ("vi" if has_diacritics(question) else "vi-noaccent")
 
 
 def _squash(text: str) -> str:
