@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import glossary, lexical
-from .provinces import find_provinces, province_mentions
+from .provinces import find_provinces, foreign_places, province_mentions
 from .retrieval import PassageIndex, QueryInfo
 from .store import Hit
 from .text import fold, has_diacritics, split_sentences, unglue
@@ -354,6 +354,10 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
             continue  # the sentence's first word is capitalised for grammar, not as a name
         if folded not in article_words:
             missing.append(token)
+    for name, spellings in foreign_places(question):
+        # "xuat khau sang uc", "exports to Australia": a country the article never names
+        if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
+            missing.append(name)
     if info.kind == "vi-noaccent":
         # typed without diacritics (and usually without capitals): names cannot be told from
         # other words, so two or more content words the article never uses ("moc chau ... uc")

@@ -383,3 +383,55 @@ def related_provinces(name: str) -> tuple[str, ...]:
         return ()
     survivor = _by_name()[province.merged_into] if province.merged_into else province
     return tuple(n for n in survivor.merged_from if n != province.name)
+
+
+# Countries and regions abroad that Vietnamese economic news names, as (Vietnamese name, other
+# spellings). Only to notice a question about a place its answering article never mentions
+# ("mận hậu xuất khẩu sang Úc"), so names that are also common words accent-free ("Anh", "Ý",
+# "Mỹ", "Nga", "Pháp", "Đức") appear only in their longer forms; a text with diacritics must
+# also agree in its marks ("Úc", not "ức").
+FOREIGN_PLACES = (
+    ("Úc", ("Australia", "Ôxtrâylia")), ("Hoa Kỳ", ("United States", "USA", "America")),
+    ("Nhật Bản", ("Japan",)), ("Hàn Quốc", ("Korea", "South Korea")), ("Trung Quốc", ("China",)),
+    ("Campuchia", ("Cambodia",)), ("Thái Lan", ("Thailand",)), ("Singapore", ()),
+    ("Malaysia", ()), ("Indonesia", ()), ("Philippines", ()), ("Myanmar", ()), ("Ấn Độ", ("India",)),
+    ("Liên bang Nga", ("Russia",)), ("Cộng hòa Pháp", ("France",)), ("Cộng hòa Liên bang Đức", ("Germany",)),
+    ("Canada", ()),
+    ("Châu Âu", ("Europe", "EU")), ("Đài Loan", ("Taiwan",)), ("Hồng Kông", ("Hong Kong",)),
+    ("Trung Đông", ("Middle East",)), ("Châu Phi", ("Africa",)), ("Hà Lan", ("Netherlands",)),
+    ("Tây Ban Nha", ("Spain",)), ("Israel", ()), ("Brazil", ()),
+)
+
+
+@lru_cache(maxsize=1)
+def _foreign_index() -> dict[tuple[str, ...], int]:
+    index = {}
+    for n, (name, others) in enumerate(FOREIGN_PLACES):
+        for spelling in (name,) + others:
+            index[_key(spelling)] = n
+    return index
+
+
+def foreign_places(text: str) -> list[tuple[str, list[tuple[str, ...]]]]:
+    """Countries and regions abroad a text names: (Vietnamese name, every spelling as folded words)."""
+    typed = _TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
+    words = _key(text)
+    if len(typed) != len(words):  # tokenisation differs only for exotic input: match nothing
+        return []
+    index = _foreign_index()
+    found: dict[int, None] = {}
+    marked = any(_fold(w) != w for w in typed)
+    for size in (5, 4, 3, 2, 1):
+        for i in range(len(words) - size + 1):
+            n = index.get(tuple(words[i:i + size]))
+            if n is None:
+                continue
+            if marked:
+                spellings = [tuple(_TOKEN_RE.findall(sp.lower())) for sp in (FOREIGN_PLACES[n][0],) + FOREIGN_PLACES[n][1]]
+                if tuple(typed[i:i + size]) not in spellings:
+                    continue  # "ức" is not "Úc"
+            found.setdefault(n)
+    return [
+        (FOREIGN_PLACES[n][0], [_key(s) for s in (FOREIGN_PLACES[n][0],) + FOREIGN_PLACES[n][1]])
+        for n in found
+    ]

@@ -37,6 +37,8 @@ ABSTAINED = [
     ("Thủ đô của Pháp là gì?", "vi", "off topic"),
     ("Giá vàng hôm nay bao nhiêu?", "vi", "off topic"),
     ("Who won the 2022 World Cup?", "en", "off topic"),
+    ("tap doan minh phu bao tieu tom su cua bao nhieu hop tac xa o uc", "vi", "the article never names Australia"),
+    ("How many hectares of shrimp farming does Ca Mau target in Australia by 2027?", "en", "nor in English"),
 ]
 
 

@@ -228,3 +228,21 @@ def test_fold():
     assert provinces._fold("Đắk Lắk") == "dak lak"
     assert provinces._fold("THỪA THIÊN HUẾ") == "thua thien hue"
     assert provinces._fold("Thanh Hoá") == provinces._fold("Thanh Hóa") == "thanh hoa"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("man hau xuat khau sang uc duoc bao nhieu tan", ["Úc"]),
+        ("Mận hậu xuất khẩu sang Úc bao nhiêu tấn?", ["Úc"]),
+        ("exports to Australia and the United States", ["Hoa Kỳ", "Úc"]),
+        ("Hợp tác với Hàn Quốc, Nhật Bản", ["Hàn Quốc", "Nhật Bản"]),
+        # with diacritics the marks must agree: "ức" (memory) is not Úc
+        ("những ký ức về hợp tác", []),
+        ("Nghệ An ký kết năm nào?", []),
+    ],
+)
+def test_foreign_places(text, expected):
+    from assistant.provinces import foreign_places
+
+    assert sorted(name for name, _ in foreign_places(text)) == expected
