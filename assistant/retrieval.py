@@ -17,6 +17,7 @@ from . import glossary, lexical
 from .chunking import Passage
 from .embeddings import ArrayEmbeddings
 from .provinces import find_provinces
+from .qtypes import question_types, satisfies
 from .restore import DiacriticRestorer
 from .store import Hit, PassageStore
 from .text import expand_shorthand, has_diacritics
@@ -29,6 +30,11 @@ DENSE_WEIGHT = {"vi": 1.0, "vi-noaccent": 0.5, "en": 1.0}
 LEXICAL_WEIGHT = {"vi": 1.0, "vi-noaccent": 1.0, "en": 0.3}
 FOLDED_WEIGHT_VI = 0.3  # a third list for questions with diacritics: BM25 in the folded key space
 PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF contribution
+# The top passages the answerer reads; among them, those holding the kind of thing asked for go
+# first (0 switches this off). Counts and provinces are left out: nearly every passage has a
+# number, and provinces have their own boost.
+TYPE_REORDER = 3
+_REORDER_KINDS = frozenset({"year", "duration", "money", "percent", "place", "person"})
 CANDIDATES = 50
 # English questions: BM25 on the question's own words (names, numbers, acronyms) and, as a
 # separate list, BM25 on the glossary's Vietnamese equivalents, whose generic words ("tỉnh",
@@ -201,7 +207,7 @@ class PassageIndex:
             if fused[i] <= 0:
                 break
             top.append(Hit(self.ids[i], self.passages[i], float(dense[i])))
-        return top
+        return _prefer_answer_type(top, info.text) if TYPE_REORDER else top
 
     def _province_boost(self, info: QueryInfo) -> np.ndarray | None:
         """Extra score for passages about the provinces the question names (rare ones only)."""
@@ -215,6 +221,21 @@ class PassageIndex:
         return np.array(
             [unit * len(s.intersection(named)) / len(named) for s in self._province_sets], dtype=np.float32
         )
+
+
+def _prefer_answer_type(hits: list[Hit], question: str) -> list[Hit]:
+    """Among the first TYPE_REORDER passages, those holding what the question asks for (a year for
+    "năm nào", a place for "ở đâu", ...) come first, in their fused order.
+
+    Only within the passages the answerer reads anyway: pulling such passages up from further
+    down made more out-of-scope questions look answerable (docs/quality.md).
+    """
+    kinds = question_types(question) & _REORDER_KINDS
+    if not kinds or len(hits) < 2:
+        return hits
+    head = hits[:TYPE_REORDER]
+    head.sort(key=lambda h: not all(satisfies(kind, h.passage.text, question) for kind in kinds))
+    return head + hits[TYPE_REORDER:]
 
 
 class HybridRetriever(BaseRetriever):

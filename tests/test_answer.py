@@ -138,31 +138,6 @@ def test_empty_question_is_refused(built):
         built.ask("   ")
 
 
-@pytest.mark.parametrize(
-    "question, expected",
-    [
-        ("Tổng kinh phí của chương trình là bao nhiêu?", {"money", "count"}),
-        # the budget is the topic; who is asked for
-        ("TP.HCM kêu gọi ai hỗ trợ kinh phí an sinh xã hội?", {"person"}),
-        ("How long has the partnership lasted?", {"duration"}),
-        ("hop tac bao lau roi", {"duration"}),
-    ],
-)
-def test_question_types(question, expected):
-    from assistant.answer import question_types
-
-    assert question_types(question) == expected
-
-
-def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_question_needs_a_name():
-    from assistant.answer import satisfies
-
-    groups = "TP.HCM mời gọi các tập đoàn, các doanh nghiệp, các nhà hảo tâm hỗ trợ kinh phí."
-    assert satisfies("person", groups, "TP.HCM kêu gọi ai hỗ trợ kinh phí?")
-    assert not satisfies("person", groups, "Ai là giám đốc Sở Y tế?")
-    assert satisfies("person", "Giám đốc Sở Y tế Nguyễn Văn An cho biết.", "Ai là giám đốc Sở Y tế?")
-
-
 def test_counted_noun_of_an_english_question_is_looked_for_in_vietnamese():
     from assistant.answer import counted_words
 
