@@ -32,9 +32,9 @@ _QTYPES = {
                 "ty le", "ti le", "ty trong", "by what percent"),
     "count": ("bao nhieu", "how many", "how much", "number of", "by how much"),
     "province": ("tinh nao", "dia phuong nao", "tinh thanh nao", "noi nao", "which province",
-                 "what province", "which provinces", "which locality", "which localities"),
+                 "what province", "which provinces", "which locality", "which localities", "which city"),
     "person": ("ai ", "ai?", "la ai", "who"),
-    "place": ("o dau", "tai dau", "dien ra o", "noi nao", "where", "what venue", "which city"),
+    "place": ("o dau", "tai dau", "dien ra o", "noi nao", "where", "what venue"),
 }
 
 def question_types(question: str) -> set[str]:
@@ -78,6 +78,6 @@ def satisfies(kind: str, text: str, question: str) -> bool:
         # "kêu gọi ai hỗ trợ?" is answered by "các doanh nghiệp, các nhà hảo tâm"; "Ai là giám
         # đốc?" / "who heads ...?" only by a name
         return not _IDENTITY_RE.search(fold(question)) and bool(_AGENT_RE.search(text))
-    if kind == "place":
-        return bool(_PLACE_RE.search(text)) or bool(find_provinces(text))
+    if kind == "place":  # "tại TP Buôn Ma Thuột": a place named as where something is, not any province
+        return bool(_PLACE_RE.search(text))
     return True

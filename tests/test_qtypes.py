@@ -40,6 +40,8 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("count", "giai đoạn 2 có 5 hạng mục", "giai đoạn 2 có bao nhiêu hạng mục?", True),
         ("province", "hợp tác với tỉnh Nghệ An", "tỉnh nào?", True),
         ("place", "diễn ra tại TP Buôn Ma Thuột", "ở đâu?", True),
+        # naming a province is not saying where something happens
+        ("place", "Dự lễ có Phó Chủ tịch UBND TP.HCM Lâm Quốc Bảo", "Lễ ký kết diễn ra ở đâu?", False),
     ],
 )
 def test_satisfies(kind, text, question, expected):
