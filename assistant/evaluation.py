@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .text import fold
+from .glossary import looks_english
+from .text import fold, has_diacritics
 
 LANGS = ("vi", "vi-noaccent", "en")
 
@@ -76,9 +77,7 @@ def _lang(value: str, question: str) -> str:
         return "vi-noaccent"
     if tag.startswith("vi"):
         return "vi"
-    from .glossary import looks_english  # no tag: tell from the question itself
-    from .text import has_diacritics
-
+    # no tag: tell from the question itself
     return "en" if looks_english(question) else ("vi" if has_diacritics(question) else "vi-noaccent")
 
 

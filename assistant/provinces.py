@@ -404,12 +404,17 @@ FOREIGN_PLACES = (
 
 
 @lru_cache(maxsize=1)
+def _foreign_spellings() -> tuple[tuple[list[tuple[str, ...]], list[tuple[str, ...]]], ...]:
+    """Per place: its spellings as typed words (lower case) and as folded words."""
+    return tuple(
+        ([tuple(_TOKEN_RE.findall(s.lower())) for s in (name,) + others], [_key(s) for s in (name,) + others])
+        for name, others in FOREIGN_PLACES
+    )
+
+
+@lru_cache(maxsize=1)
 def _foreign_index() -> dict[tuple[str, ...], int]:
-    index = {}
-    for n, (name, others) in enumerate(FOREIGN_PLACES):
-        for spelling in (name,) + others:
-            index[_key(spelling)] = n
-    return index
+    return {key: n for n, (_, keys) in enumerate(_foreign_spellings()) for key in keys}
 
 
 def foreign_places(text: str) -> list[tuple[str, list[tuple[str, ...]]]]:
@@ -426,12 +431,7 @@ def foreign_places(text: str) -> list[tuple[str, list[tuple[str, ...]]]]:
             n = index.get(tuple(words[i:i + size]))
             if n is None:
                 continue
-            if marked:
-                spellings = [tuple(_TOKEN_RE.findall(sp.lower())) for sp in (FOREIGN_PLACES[n][0],) + FOREIGN_PLACES[n][1]]
-                if tuple(typed[i:i + size]) not in spellings:
-                    continue  # "ức" is not "Úc"
+            if marked and tuple(typed[i:i + size]) not in _foreign_spellings()[n][0]:
+                continue  # "ức" is not "Úc"
             found.setdefault(n)
-    return [
-        (FOREIGN_PLACES[n][0], [_key(s) for s in (FOREIGN_PLACES[n][0],) + FOREIGN_PLACES[n][1]])
-        for n in found
-    ]
+    return [(FOREIGN_PLACES[n][0], _foreign_spellings()[n][1]) for n in found]

@@ -37,8 +37,9 @@ _QTYPES = {
     "place": ("o dau", "tai dau", "dien ra o", "noi nao", "where", "what venue"),
 }
 
+
 def question_types(question: str) -> set[str]:
-    """What a question asks for: year (or date), money, count, province, person."""
+    """What a question asks for: year (or date), duration, money, percent, count, province, person, place."""
     q = " " + " ".join(fold(question).replace("?", " ? ").split()) + " "
     found = set()
     for kind, cues in _QTYPES.items():
