@@ -151,13 +151,16 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
     items = coverage_items(info, bm25, folded)
     kinds = question_types(asked_text)
     asked = [p for p in info.provinces if p != "TP.HCM"]
+    # typed without diacritics, "nam dinh vu" is the passages' "Nam Đình Vũ", not Nam Định
+    not_provinces = info.kind == "vi-noaccent" and _names_not_provinces(
+        _province_phrases(asked_text, asked), " ".join(h.passage.text for h in hits))
 
     focus = counted_words(asked_text, english=info.kind == "en") if kinds & {"count", "money", "percent"} else []
     candidates: list[_Candidate] = []
     for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
         text = hit.passage.text
         label = passage_label(text)
-        about_asked = all(p in index.provinces_of(hit.id) for p in asked)
+        about_asked = all(p in index.provinces_of(hit.id) for p in asked) or not_provinces
         previous: set[str] = set()
         for s, e in _answer_units(text):
             sentence = text[s:e]
@@ -316,6 +319,33 @@ def counted_words(question: str, english: bool = False) -> list[str]:
     return list(dict.fromkeys(
         w for group in glossary.expand_english_groups(" ".join(counted)) for vi in group for w in fold(vi).split()
     ))
+
+
+def _province_phrases(question: str, asked: list[str]) -> dict[str, list[str]]:
+    """Each asked province's words in an accent-free question with the word after or before it."""
+    words = _NAME_TOKEN_RE.findall(fold(question))
+    phrases: dict[str, list[str]] = {}
+    for start, end, name in province_mentions(question):
+        if name not in asked:
+            continue
+        before = _NAME_TOKEN_RE.findall(fold(question[:start]))
+        span = _NAME_TOKEN_RE.findall(fold(question[start:end]))
+        after = words[len(before) + len(span):]
+        options = phrases.setdefault(name, [])
+        if after:
+            options.append(" ".join(span + after[:1]))
+        if before:
+            options.append(" ".join(before[-1:] + span))
+    return phrases
+
+
+def _names_not_provinces(phrases: dict[str, list[str]], text: str) -> bool:
+    """Every asked province's words occur in the text with the same neighbouring word as in the
+    question, so they are part of another name there."""
+    if not phrases:
+        return False
+    passage = " " + " ".join(_NAME_TOKEN_RE.findall(fold(text))) + " "
+    return all(any(f" {p} " in passage for p in options) for options in phrases.values())
 
 
 def _number_near(text: str, focus: list[str], folded: bool, window: int = 3) -> bool:

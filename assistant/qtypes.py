@@ -4,6 +4,7 @@ whether a text holds it: cues on the accent-folded question, patterns on the ans
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .provinces import find_provinces
 from .text import fold
@@ -14,7 +15,7 @@ _DURATION_RE = re.compile(r"\b\d+\s*(?:năm|tháng|ngày|years?|months?)\b", re.
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(đồng|tỷ|tỉ|triệu|nghìn|ngàn|usd|vnd|vnđ|\$|%)|\$\s*\d", re.IGNORECASE)
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
 _IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|who chairs|who leads|who runs|"
-                          r"who directs|whose name|what is the name)\b")
+                          r"who directs|whose name|what is the name|lanh dao nao|quan chuc nao|can bo nao)\b")
 _AGENT_RE = re.compile(r"\b(?:nhà [a-zà-ỹđ]+|doanh nghiệp|tập đoàn|công ty|tổ chức|hiệp hội|người|lãnh đạo|"
                        r"chuyên gia|bác sĩ|Sở|Bộ|UBND|Ủy ban|Hội đồng|[Cc]hủ tịch|[Gg]iám đốc|[Bb]í thư)\b")
 _PLACE_RE = re.compile(r"\b(tại|ở|đến|về)\s+(TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])")
@@ -33,13 +34,48 @@ _QTYPES = {
     "count": ("bao nhieu", "how many", "how much", "number of", "by how much"),
     "province": ("tinh nao", "dia phuong nao", "tinh thanh nao", "noi nao", "which province",
                  "what province", "which provinces", "which locality", "which localities", "which city"),
-    "person": ("ai ", "ai?", "la ai", "who"),
+    "person": ("ai ", "ai?", "la ai", "who", "lanh dao nao", "quan chuc nao", "nguoi nao", "can bo nao"),
     "place": ("o dau", "tai dau", "dien ra o", "noi nao", "where", "what venue"),
 }
 
 
+_WHICH_PERSON_RE = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:officials?|leaders?|persons?|people|ministers?|chairman|"
+    r"chairwoman|chairperson|director|officers?|experts?|spokesperson|representatives?|speakers?)\b"
+)
+# Measurement units a count question can ask in ("bao nhiêu héc-ta", "how many tonnes"): the
+# question's spellings (accent-folded) and how Vietnamese press text writes them after a number.
+_UNITS = {
+    "ha": (("ha", "hec ta", "hecta", "hectare", "hectares"), ("ha", "héc-ta", "hécta", "hecta")),
+    "tấn": (("tan", "tonne", "tonnes", "ton", "tons"), ("tấn",)),
+    "km": (("km", "ki lo met", "kilomet", "kilometre", "kilometres", "kilometer", "kilometers"),
+           ("km", "ki-lô-mét", "kilômét")),
+    "MW": (("mw", "megawatt", "megawatts", "mega oat"), ("mw",)),
+    "m²": (("m2", "met vuong", "square metres", "square meters"), ("m2", "m²", "mét vuông")),
+    "m³": (("m3", "met khoi", "cubic metres", "cubic meters"), ("m3", "m³", "mét khối")),
+    "phút": (("phut", "minutes"), ("phút",)),
+    "giờ": (("gio", "tieng", "hours"), ("giờ", "tiếng")),
+}
+_NUMBER_UNIT = r"\d[\d.,]*(?:\s*(?:-|–|—|đến|tới|to)\s*\d[\d.,]*)?\s+(?:[^\W\d_]+\s+)?(?:{})(?![\w-])"
+
+
+def asked_units(question: str) -> list[str]:
+    """The measurement unit(s) a count question asks in: "bao nhiêu héc-ta" -> ["ha"]."""
+    q = " ".join(fold(question).replace("-", " ").replace("?", " ").split())
+    units = []
+    for m in re.finditer(r"\b(?:bao nhieu|how many|how much)\b", q):
+        after = q[m.end():].split()[:4]
+        for unit, (spellings, _) in _UNITS.items():
+            for spelling in spellings:
+                n = len(spelling.split())
+                # the unit follows the cue, maybe after one word ("bao nhiêu nghìn tấn")
+                if any(" ".join(after[i:i + n]) == spelling for i in range(0, 2)) and unit not in units:
+                    units.append(unit)
+    return units
+
+
 def question_types(question: str) -> set[str]:
-    """What a question asks for: year (or date), duration, money, percent, count, province, person, place."""
+    """What a question asks for: year (or date), duration, money, percent, count, unit, province, person, place."""
     q = " " + " ".join(fold(question).replace("?", " ? ").split()) + " "
     found = set()
     for kind, cues in _QTYPES.items():
@@ -47,6 +83,10 @@ def question_types(question: str) -> set[str]:
             found.add(kind)
     if re.search(r"\bmấy\b", question.lower()):
         found.add("count")  # only with diacritics: accent-free "may" is also "máy" (machine)
+    if _WHICH_PERSON_RE.search(q):
+        found.add("person")  # "which Ca Mau official spoke ...", "what leader"
+    if asked_units(question):
+        found.add("unit")
     if "money" in found and found & {"person", "province", "place", "year"} and not any(
         cue in q for cue in (" bao nhieu ", " how much ")
     ):
@@ -60,6 +100,7 @@ def _numbers(text: str) -> set[str]:
 
 def satisfies(kind: str, text: str, question: str) -> bool:
     """Whether a sentence (with its passage label) holds the kind of thing the question asks for."""
+    text = unicodedata.normalize("NFC", text)  # passages keep an NFD article's own encoding
     if kind == "year":
         return bool(_DATE_RE.search(text))
     if kind == "duration":  # "tròn 20 năm", or the year it started
@@ -68,6 +109,12 @@ def satisfies(kind: str, text: str, question: str) -> bool:
         return "%" in text or "phần trăm" in text.lower()
     if kind == "money":
         return bool(_MONEY_RE.search(text))
+    if kind == "unit":  # a number in the unit asked: "61.200 ha", "3,9 triệu tấn", "45 đến 65 km"
+        lowered = text.lower()
+        return all(
+            re.search(_NUMBER_UNIT.format("|".join(re.escape(w) for w in _UNITS[unit][1])), lowered)
+            for unit in asked_units(question)
+        )
     if kind == "count":
         # a number the question itself mentions ("phase 2") is not an answer to "how many"
         return bool(_numbers(text) - _numbers(question))
@@ -78,7 +125,8 @@ def satisfies(kind: str, text: str, question: str) -> bool:
             return True
         # "kêu gọi ai hỗ trợ?" is answered by "các doanh nghiệp, các nhà hảo tâm"; "Ai là giám
         # đốc?" / "who heads ...?" only by a name
-        return not _IDENTITY_RE.search(fold(question)) and bool(_AGENT_RE.search(text))
+        folded = fold(question)
+        return not (_IDENTITY_RE.search(folded) or _WHICH_PERSON_RE.search(folded)) and bool(_AGENT_RE.search(text))
     if kind == "place":  # "tại TP Buôn Ma Thuột": a place named as where something is, not any province
         return bool(_PLACE_RE.search(text))
     return True

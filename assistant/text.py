@@ -167,6 +167,9 @@ ACRONYMS = {
     "gtvt": "giao thông vận tải", "nld": "người lao động", "thpt": "trung học phổ thông",
     "dh": "đại học", "bv": "bệnh viện", "tthc": "thủ tục hành chính", "ktnn": "kiểm toán nhà nước",
 }
+# Units spelled out in a question that the press writes as symbols ("héc-ta" for "ha"): matched
+# like an acronym, either form.
+UNIT_SPELLINGS = {"hecta": "ha", "kilomet": "km", "megawatt": "MW", "megaoat": "MW"}
 # an acronym may be written with hyphens or an ampersand between its parts ("KT-XH", "KH&CN")
 _SHORT_RE = re.compile(r"(?<![\w.-])([^\W\d_]+(?:\s*[-&]\s*[^\W\d_]+)*)(?![\w.-])", re.UNICODE)
 # "tp hcm", "tp Huế": part of a city's name (the province gazetteer reads it), not "thành phố"
@@ -195,6 +198,8 @@ def expand_shorthand(question: str) -> tuple[str, list[tuple[str, str]]]:
             pairs.append((token, ACRONYMS[key]))
         elif key == "dn" and token.islower():
             pairs.append((token, ACRONYMS[key]))
+        elif key in UNIT_SPELLINGS:
+            pairs.append((token, UNIT_SPELLINGS[key]))
         return token
 
     text = _SHORT_RE.sub(replace, question)

@@ -39,6 +39,9 @@ ABSTAINED = [
     ("Who won the 2022 World Cup?", "en", "off topic"),
     ("tap doan minh phu bao tieu tom su cua bao nhieu hop tac xa o uc", "vi", "the article never names Australia"),
     ("How many hectares of shrimp farming does Ca Mau target in Australia by 2027?", "en", "nor in English"),
+    # the article gives the area in hectares, not an output in tonnes
+    ("Cà Mau đặt mục tiêu đến năm 2027 thu hoạch bao nhiêu tấn tôm sinh thái?", "vi", "no figure in tonnes"),
+    ("How many tonnes of ecological shrimp does Ca Mau target by 2027?", "en", "no figure in tonnes"),
 ]
 
 
@@ -143,3 +146,13 @@ def test_counted_noun_of_an_english_question_is_looked_for_in_vietnamese():
 
     assert counted_words("Hà Tĩnh có bao nhiêu điểm cầu?") == ["diem", "cau"]
     assert counted_words("How many hotel rooms were prepared?", english=True) == ["khach", "san"]
+
+
+def test_accent_free_words_of_another_name_are_not_a_province_question():
+    from assistant.answer import _names_not_provinces, _province_phrases
+
+    question = "cao toc nam dinh vu quang yen khoi cong ngay nao"
+    phrases = _province_phrases(question, ["Nam Định"])
+    assert phrases == {"Nam Định": ["nam dinh vu", "toc nam dinh"]}
+    assert _names_not_provinces(phrases, "Tuyến cao tốc ven biển Nam Đình Vũ – Quảng Yên dài 42,6 km.")
+    assert not _names_not_provinces(phrases, "Tỉnh Nam Định khởi công tuyến cao tốc ven biển.")

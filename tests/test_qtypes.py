@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.qtypes import question_types, satisfies
+from assistant.qtypes import asked_units, question_types, satisfies
 
 
 @pytest.mark.parametrize(
@@ -13,6 +13,8 @@ from assistant.qtypes import question_types, satisfies
         ("TP.HCM kêu gọi ai hỗ trợ kinh phí an sinh xã hội?", {"person"}),
         ("How long has the partnership lasted?", {"duration"}),
         ("hop tac bao lau roi", {"duration"}),
+        ("Which Ca Mau provincial official spoke about erosion?", {"person"}),
+        ("Rừng ngập mặn rộng bao nhiêu héc-ta?", {"count", "unit"}),
     ],
 )
 def test_question_types(question, expected):
@@ -46,3 +48,42 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
 )
 def test_satisfies(kind, text, question, expected):
     assert satisfies(kind, text, question) is expected
+
+
+@pytest.mark.parametrize(
+    "question, units",
+    [
+        ("Rừng ngập mặn rộng bao nhiêu héc-ta?", ["ha"]),
+        ("sản lượng bao nhiêu nghìn tấn", ["tấn"]),  # one word may come between
+        ("How many tonnes of rice were exported?", ["tấn"]),
+        ("cao toc dai bao nhieu km", ["km"]),
+        ("Rút ngắn bao nhiêu phút?", ["phút"]),
+        # a unit named elsewhere in the question is not what it asks for
+        ("Tuyến cao tốc 42 km có tổng vốn bao nhiêu?", []),
+    ],
+)
+def test_asked_units(question, units):
+    assert asked_units(question) == units, question
+
+
+@pytest.mark.parametrize(
+    "text, question, expected",
+    [
+        ("An Giang dẫn đầu với 61.200 ha", "bao nhiêu héc-ta?", True),
+        ("sản lượng hơn 3,9 triệu tấn", "How many tonnes?", True),
+        ("xâm nhập sâu từ 45 đến 65 km", "bao nhieu km", True),
+        ("diện tích 61.200 ha", "bao nhiêu tấn?", False),
+        ("năm 2025 Hà Nội", "bao nhieu ha", False),  # "Hà" is not the unit
+        ("Sản lượng 95.000 tấn", "bao nhiêu tấn?", True),
+    ],
+)
+def test_a_unit_question_needs_a_number_in_that_unit(text, question, expected):
+    assert satisfies("unit", text, question) is expected
+    nfd = __import__("unicodedata").normalize("NFD", text)
+    assert satisfies("unit", nfd, question) is expected, "an NFD article is read the same"
+
+
+def test_which_official_needs_a_name_not_a_body():
+    question = "Which Ca Mau provincial official spoke about coastal erosion?"
+    assert not satisfies("person", "UBND các tỉnh An Giang, Cà Mau tổ chức hội nghị.", question)
+    assert satisfies("person", "Phó chủ tịch UBND tỉnh Cà Mau Nguyễn Thị Hồng Nhung cho biết", question)
