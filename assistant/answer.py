@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import glossary, lexical
 from .provinces import find_provinces, foreign_places, province_mentions
-from .qtypes import question_types, satisfies
+from .qtypes import counted_words, number_near, question_types, satisfies
 from .retrieval import PassageIndex, QueryInfo
 from .store import Hit
 from .text import fold, has_diacritics, split_sentences, unglue
@@ -176,7 +176,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             if "person" in held and not roles_match(asked_text, shown):
                 held.discard("person")
             ok = held == kinds
-            score_bonus = 0.3 if held and focus and _number_near(shown, focus, folded) else 0.0
+            score_bonus = 0.3 if held and focus and number_near(shown, focus) else 0.0
             share = len(held) / len(kinds) if kinds else 1.0
             score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
             score += 0.08 / (rank + 1) + score_bonus
@@ -287,38 +287,7 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
         # "xuat khau sang uc", "exports to Australia": a country the article never names
         if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
             missing.append(name)
-    if info.kind == "vi-noaccent":
-        # typed without diacritics (and usually without capitals): names cannot be told from
-        # other words, so two or more content words the article never uses ("moc chau ... uc")
-        # mean it is about something else; one may be an abbreviation ("dn" = doanh nghiệp)
-        unknown = [
-            t for t in tokens
-            if not t[0].isdigit() and not t[0].isupper() and fold(t) not in lexical.STOP_FOLDED
-            and fold(t) not in article_words and fold(t) not in spelled_out
-        ]
-        if len(unknown) >= 2:
-            missing.extend(unknown)
     return missing
-
-
-_COUNT_CUE_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\s+((?:\w+\s*){1,2})")
-
-
-def counted_words(question: str, english: bool = False) -> list[str]:
-    """The noun a count question counts: "bao nhiêu điểm cầu" -> ["diem", "cau"] (folded).
-
-    For an English question, the Vietnamese words the glossary gives for it ("how many hotels"
-    -> ["khach", "san"]), since the answer sentence is Vietnamese.
-    """
-    m = _COUNT_CUE_RE.search(" ".join(fold(question).split()))
-    if not m:
-        return []
-    counted = [w for w in m.group(1).split() if w not in lexical.STOP_FOLDED][:2]
-    if not english:
-        return counted
-    return list(dict.fromkeys(
-        w for group in glossary.expand_english_groups(" ".join(counted)) for vi in group for w in fold(vi).split()
-    ))
 
 
 def _province_phrases(question: str, asked: list[str]) -> dict[str, list[str]]:
@@ -346,14 +315,6 @@ def _names_not_provinces(phrases: dict[str, list[str]], text: str) -> bool:
         return False
     passage = " " + " ".join(_NAME_TOKEN_RE.findall(fold(text))) + " "
     return all(any(f" {p} " in passage for p in options) for options in phrases.values())
-
-
-def _number_near(text: str, focus: list[str], folded: bool, window: int = 3) -> bool:
-    """A number within a few words of the counted noun ("dân số 1.799.489", "80 điểm cầu")."""
-    words = [fold(w) for w in _NAME_TOKEN_RE.findall(text)]
-    numbers = [i for i, w in enumerate(words) if w[:1].isdigit()]
-    spots = [i for i, w in enumerate(words) if w in focus]
-    return any(abs(i - j) <= window for i in numbers for j in spots)
 
 
 def passage_label(text: str) -> str:

@@ -148,14 +148,22 @@ def parse_article(text: str, path: str, markdown: bool = False) -> Article:
 
     related = False
     current: list[int] | None = None  # [start, end] of the paragraph being joined
-    for start, end in lines[1:]:
+    body = lines[1:]
+    for i, (start, end) in enumerate(body):
         line = text[start:end]
         stripped = line.strip()
         if related:
             blocks.append(Block("related", start, end))
             continue
         folded = fold(stripped).strip(" :.-—")
-        if folded in _RELATED_HEADINGS or _TIMESTAMP_RE.match(stripped):
+        dated = _TIMESTAMP_RE.match(stripped) is not None
+        if dated and len(body) - i > 3 and not _dated_list_follows(text, body[i + 1:i + 5]):
+            # a dateline ("14:20, 28/11/2025") under the lead: not text to answer from, and not
+            # the start of the related links (those are dated headlines, or the last lines)
+            current = _flush(blocks, current)
+            blocks.append(Block("related", start, end))
+            continue
+        if folded in _RELATED_HEADINGS or dated:
             related = True
             current = _flush(blocks, current)
             blocks.append(Block("related", start, end))
@@ -182,6 +190,11 @@ def parse_article(text: str, path: str, markdown: bool = False) -> Article:
     return Article(path=path, title=title, text=text, blocks=blocks, date=date)
 
 
+def _dated_list_follows(text: str, following: list[tuple[int, int]]) -> bool:
+    """Another timestamp within the next few lines: a list of dated headlines (other articles)."""
+    return any(_TIMESTAMP_RE.match(text[s:e].strip()) for s, e in following)
+
+
 def _lines_with_offsets(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line, end excluding the newline and trailing spaces."""
     out = []
@@ -204,6 +217,14 @@ def _continues(previous: str, line: str) -> bool:
     return first.islower() or prev.endswith((",", "-", "–"))
 
 
+def _ends_sentence(line: str) -> bool:
+    """Ends with sentence punctuation; a closing quote only after it ('… “chìa khóa”' is a heading)."""
+    bare = line.rstrip("\"”»)’")
+    if bare != line:
+        return bare.endswith(tuple(".!?…:;,"))
+    return line.endswith(_TERMINAL + (",",))
+
+
 def _flush(blocks: list[Block], current: list[int] | None) -> None:
     if current is not None:
         blocks.append(Block("paragraph", current[0], current[1]))
@@ -224,7 +245,7 @@ def _mark_headings(text: str, blocks: list[Block], markdown: bool) -> None:
             len(words) <= 14
             and len(line) <= 120
             and "\n" not in line
-            and not line.endswith(_TERMINAL + (",",))
+            and not _ends_sentence(line)
             and line[:1].isupper()
         ):
             blocks[i] = Block("heading", block.start, block.end)

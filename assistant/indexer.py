@@ -227,7 +227,7 @@ def index_corpus(
                 if recorded and recorded != embeddings.model_id:
                     stale = f"embedding model changed from {recorded} to {embeddings.model_id}"
                 elif recipe != EMBEDDING_RECIPE:
-                    stale = f"the text embedded per passage changed (recipe {recipe or '1'} -> {EMBEDDING_RECIPE})"
+                    stale = f"the passages or the text embedded per passage changed (recipe {recipe or '1'} -> {EMBEDDING_RECIPE})"
             if stale:
                 if notify:
                     notify(f"{stale}: rebuilding the index beside the live one")
@@ -465,10 +465,11 @@ def _totals(store: PassageStore, summary: IndexSummary) -> None:
     summary.total_passages = sum(r.passages for r in final.values())
 
 
-# Version of `embedding_text` below. Bump it whenever that function changes what is embedded:
-# the next `assistant index` then rebuilds the index (beside the live one) instead of mixing
-# vectors of old and new texts.
-EMBEDDING_RECIPE = "2"
+# Version of what is indexed per passage: `embedding_text` below, and how articles are split into
+# passages (corpus, chunking). Bump it whenever either changes: the next `assistant index` then
+# rebuilds the index (beside the live one) instead of keeping passages of unchanged files as the
+# old code cut them. 3: a dateline under the lead no longer ends the article.
+EMBEDDING_RECIPE = "3"
 
 
 def embedding_text(passage) -> str:

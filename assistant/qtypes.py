@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import glossary, lexical
 from .provinces import find_provinces
 from .text import fold
 
@@ -130,3 +131,32 @@ def satisfies(kind: str, text: str, question: str) -> bool:
     if kind == "place":  # "tại TP Buôn Ma Thuột": a place named as where something is, not any province
         return bool(_PLACE_RE.search(text))
     return True
+
+
+_COUNT_CUE_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\s+((?:\w+\s*){1,2})")
+_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+
+
+def counted_words(question: str, english: bool = False) -> list[str]:
+    """The noun a count question counts: "bao nhiêu điểm cầu" -> ["diem", "cau"] (folded).
+
+    For an English question, the Vietnamese words the glossary gives for it ("how many hotels"
+    -> ["khach", "san"]), since the answer sentence is Vietnamese.
+    """
+    m = _COUNT_CUE_RE.search(" ".join(fold(question).split()))
+    if not m:
+        return []
+    counted = [w for w in m.group(1).split() if w not in lexical.STOP_FOLDED][:2]
+    if not english:
+        return counted
+    return list(dict.fromkeys(
+        w for group in glossary.expand_english_groups(" ".join(counted)) for vi in group for w in fold(vi).split()
+    ))
+
+
+def number_near(text: str, focus: list[str], window: int = 3) -> bool:
+    """A number within a few words of the counted noun ("dân số 1.799.489", "80 điểm cầu")."""
+    words = [fold(w) for w in _WORD_RE.findall(text)]
+    numbers = [i for i, w in enumerate(words) if w[:1].isdigit()]
+    spots = [i for i, w in enumerate(words) if w in focus]
+    return any(abs(i - j) <= window for i in numbers for j in spots)

@@ -142,7 +142,7 @@ def test_empty_question_is_refused(built):
 
 
 def test_counted_noun_of_an_english_question_is_looked_for_in_vietnamese():
-    from assistant.answer import counted_words
+    from assistant.qtypes import counted_words
 
     assert counted_words("Hà Tĩnh có bao nhiêu điểm cầu?") == ["diem", "cau"]
     assert counted_words("How many hotel rooms were prepared?", english=True) == ["khach", "san"]

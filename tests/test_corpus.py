@@ -147,6 +147,30 @@ def test_a_lone_timestamp_line_starts_the_related_tail():
     assert texts(article, "related") == ["08:15, 01/02/2024", "Tin khác ở đây."]
 
 
+def test_a_dateline_under_the_lead_does_not_end_the_article():
+    text = (
+        "Tiêu đề\nĐoạn mở đầu của bài báo.\n14:20, 28/11/2025\nĐoạn hai có số liệu 61.200 ha.\n"
+        "Đoạn ba kết thúc.\nĐoạn bốn kết thúc.\nCó thể bạn quan tâm\nBài khác\n"
+    )
+    article = parse_article(text, "a.txt")
+    assert paragraph_texts(article) == [
+        "Đoạn mở đầu của bài báo.", "Đoạn hai có số liệu 61.200 ha.", "Đoạn ba kết thúc.", "Đoạn bốn kết thúc.",
+    ]
+    assert texts(article, "related") == ["14:20, 28/11/2025", "Có thể bạn quan tâm", "Bài khác"]
+
+
+def test_dated_headlines_are_the_related_tail_even_without_a_heading():
+    text = "Tiêu đề\nĐoạn một.\nĐoạn hai.\nĐoạn ba.\n07:29, 14/03/2023\nBài khác một\n12:47, 13/03/2023\nBài khác hai\nBài ba\n"
+    article = parse_article(text, "a.txt")
+    assert paragraph_texts(article) == ["Đoạn một.", "Đoạn hai.", "Đoạn ba."]
+
+
+def test_a_heading_ending_in_a_quoted_phrase_is_a_heading():
+    text = "Tiêu đề\nĐoạn một.\nCao tốc là “chìa khóa”\nĐoạn hai nói “như vậy.”\n"
+    article = parse_article(text, "a.txt")
+    assert texts(article, "heading") == ["Cao tốc là “chìa khóa”"]
+
+
 @pytest.mark.parametrize("heading", ["Tin liên quan", "XEM THÊM:", "Co the ban quan tam", "Related articles"])
 def test_related_heading_variants(heading):
     text = f"Tiêu đề\nĐoạn văn có nội dung trả lời được.\n{heading}\nTiêu đề bài khác\n"

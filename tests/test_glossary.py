@@ -59,7 +59,7 @@ def test_some_exact_entries():
     ("Which provinces signed cooperation agreements with Hanoi in 2023?",
      ["tỉnh", "ký kết", "ký", "thỏa thuận hợp tác", "thoả thuận hợp tác", "hợp tác"]),
     ("What is the total investment in the industrial park?",
-     ["đầu tư", "khu công nghiệp", "KCN"]),
+     ["tổng vốn đầu tư", "tổng mức đầu tư", "khu công nghiệp", "KCN"]),
     ("Who is the vice chairman of the provincial People's Committee?",
      ["Phó Chủ tịch", "tỉnh", "Ủy ban nhân dân", "UBND"]),
     ("Who is the Vice Chairman of the People\u2019s Committee?",

@@ -215,7 +215,7 @@ def test_index_from_an_older_embedding_text_recipe_is_rebuilt_once(fresh):
     _forget_manifest(assistant)  # ... and they had no no-op manifest either
     summary = assistant.reindex()
     assert summary.full_rebuild and summary.total_passages == FIXTURE_PASSAGES, summary.as_dict()
-    assert summary.rebuild_reason == f"the text embedded per passage changed (recipe 1 -> {EMBEDDING_RECIPE})"
+    assert summary.rebuild_reason == f"the passages or the text embedded per passage changed (recipe 1 -> {EMBEDDING_RECIPE})"
     assert assistant.store().recorded_recipe() == EMBEDDING_RECIPE
     assert not assistant.reindex().changed, "once rebuilt, the next run is a no-op"
 
