@@ -213,11 +213,12 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
     if not support.ok(info.kind):
         return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
+    narrowed = None
     if asked and kinds & {"year", "duration", "count", "money", "percent"} and len(chosen) == 1:
         narrowed = _narrow_to_clause(best, hits[best.hit_rank].passage.text, asked, kinds, asked_text)
         if narrowed is not None:
             chosen = [narrowed]
-    elif len(chosen) == 1:
+    if narrowed is None and len(chosen) == 1:
         # a second sentence when it scores nearly as well and both fit the length limit
         rest = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)
         if rest and rest[0].score >= best.score * SECOND_SENTENCE and len(best.text) + len(rest[0].text) + 8 <= MAX_ANSWER_CHARS:

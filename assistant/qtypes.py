@@ -44,6 +44,14 @@ _WHICH_PERSON_RE = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:officials?|leaders?|persons?|people|ministers?|chairman|"
     r"chairwoman|chairperson|director|officers?|experts?|spokesperson|representatives?|speakers?)\b"
 )
+# Asking for an amount of money without naming it: a verb of paying before "bao nhiêu" (with
+# nothing counted after it), or after "how much".
+_MONEY_ASK_RE = re.compile(
+    r"\b(?:dau tu|chi|bo tri|gop|rot|cap|tai tro|giai ngan|huy dong|thu hut)\s+(?:khoang\s+|tong cong\s+)?"
+    r"bao nhieu\s+(?:\?|tien\b|$)"
+    r"|\bhow much\s+(?:[\w'-]+\s+){0,5}?(?:invest\w*|put|puts|putting|spend\w*|spent|allocat\w*|contribut\w*|"
+    r"pay|pays|paying|paid|costs?|costing|fund\w*|rais\w*|earn\w*|receiv\w*|worth|money|capital|budget|disburs\w*)\b"
+)
 # Measurement units a count question can ask in ("bao nhiêu héc-ta", "how many tonnes"): the
 # question's spellings (accent-folded) and how Vietnamese press text writes them after a number.
 _UNITS = {
@@ -88,6 +96,8 @@ def question_types(question: str) -> set[str]:
         found.add("person")  # "which Ca Mau official spoke ...", "what leader"
     if asked_units(question):
         found.add("unit")
+    if _MONEY_ASK_RE.search(q):
+        found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
     if "money" in found and found & {"person", "province", "place", "year"} and not any(
         cue in q for cue in (" bao nhieu ", " how much ")
     ):
@@ -160,3 +170,4 @@ def number_near(text: str, focus: list[str], window: int = 3) -> bool:
     numbers = [i for i, w in enumerate(words) if w[:1].isdigit()]
     spots = [i for i, w in enumerate(words) if w in focus]
     return any(abs(i - j) <= window for i in numbers for j in spots)
+

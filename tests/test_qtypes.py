@@ -15,6 +15,10 @@ from assistant.qtypes import asked_units, question_types, satisfies
         ("hop tac bao lau roi", {"duration"}),
         ("Which Ca Mau provincial official spoke about erosion?", {"person"}),
         ("Rừng ngập mặn rộng bao nhiêu héc-ta?", {"count", "unit"}),
+        # an amount of money asked without naming money
+        ("How much is Quang Ninh putting into the new expressway?", {"money", "count"}),
+        ("Quảng Ninh bố trí bao nhiêu?", {"money", "count"}),
+        ("dau tu bao nhieu du an", {"count"}),  # projects are counted, not paid
     ],
 )
 def test_question_types(question, expected):
