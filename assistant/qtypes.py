@@ -12,7 +12,8 @@ from .text import fold
 
 _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+")
-_DURATION_RE = re.compile(r"\b\d+\s*(?:năm|tháng|ngày|years?|months?)\b", re.IGNORECASE)
+_DURATION_RE = re.compile(r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",
+                          re.IGNORECASE)
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(đồng|tỷ|tỉ|triệu|nghìn|ngàn|usd|vnd|vnđ|\$|%)|\$\s*\d", re.IGNORECASE)
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
 _IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|who chairs|who leads|who runs|"
@@ -114,7 +115,7 @@ def satisfies(kind: str, text: str, question: str) -> bool:
     text = unicodedata.normalize("NFC", text)  # passages keep an NFD article's own encoding
     if kind == "year":
         return bool(_DATE_RE.search(text))
-    if kind == "duration":  # "tròn 20 năm", or the year it started
+    if kind == "duration":  # "tròn 20 năm", "còn 1,5 giờ", or the year it started
         return bool(_DATE_RE.search(text) or _DURATION_RE.search(text))
     if kind == "percent":
         return "%" in text or "phần trăm" in text.lower()

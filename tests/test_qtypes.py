@@ -38,6 +38,8 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("year", "ký kết lần đầu năm 2003", "năm nào?", True),
         ("year", "ký kết lần đầu", "năm nào?", False),
         ("duration", "đã tròn 20 năm", "bao lâu?", True),
+        ("duration", "rút từ 3,5 giờ xuống còn 1,5 giờ", "còn mất bao lâu?", True),
+        ("duration", "sớm hơn kế hoạch", "mất bao lâu?", False),
         ("money", "tổng vốn 3.426 tỷ đồng", "bao nhiêu tiền?", True),
         ("money", "3.426 dự án", "bao nhiêu tiền?", False),
         ("percent", "chiếm khoảng 18% GRDP", "bao nhiêu phần trăm?", True),
