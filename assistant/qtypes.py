@@ -53,6 +53,11 @@ _MONEY_ASK_RE = re.compile(
     r"|\bhow much\s+(?:[\w'-]+\s+){0,5}?(?:invest\w*|put|puts|putting|spend\w*|spent|allocat\w*|contribut\w*|"
     r"pay|pays|paying|paid|costs?|costing|fund\w*|rais\w*|earn\w*|receiv\w*|worth|money|capital|budget|disburs\w*)\b"
 )
+_LENGTH_ASK_RE = re.compile(
+    r"\b(?:chieu dai|dai (?:khoang )?bao nhieu|length(?! of (?:stay|time|service|the stay))|how far|how long is (?:the |each |this )?"
+    r"(?:[\w-]+ ){0,3}?(?:road|route|line|bridge|expressway|highway|section|tunnel|railway|canal|dyke|coast\w*|border))\b"
+)
+_LENGTH_RE = re.compile(r"\d[\d.,]*\s*(?:km|m|mét|ki-lô-mét|kilômét)(?![\w-])", re.IGNORECASE)
 # Measurement units a count question can ask in ("bao nhiêu héc-ta", "how many tonnes"): the
 # question's spellings (accent-folded) and how Vietnamese press text writes them after a number.
 _UNITS = {
@@ -85,7 +90,8 @@ def asked_units(question: str) -> list[str]:
 
 
 def question_types(question: str) -> set[str]:
-    """What a question asks for: year (or date), duration, money, percent, count, unit, province, person, place."""
+    """What a question asks for: year (or date), duration, money, percent, count, unit, length, province,
+    person, place."""
     q = " " + " ".join(fold(question).replace("?", " ? ").split()) + " "
     found = set()
     for kind, cues in _QTYPES.items():
@@ -97,6 +103,9 @@ def question_types(question: str) -> set[str]:
         found.add("person")  # "which Ca Mau official spoke ...", "what leader"
     if asked_units(question):
         found.add("unit")
+    if _LENGTH_ASK_RE.search(q):
+        found.add("length")  # "dài bao nhiêu", "how long is the expressway": km, not a duration
+        found.discard("duration")
     if _MONEY_ASK_RE.search(q):
         found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
     if "money" in found and found & {"person", "province", "place", "year"} and not any(
@@ -121,6 +130,8 @@ def satisfies(kind: str, text: str, question: str) -> bool:
         return "%" in text or "phần trăm" in text.lower()
     if kind == "money":
         return bool(_MONEY_RE.search(text))
+    if kind == "length":
+        return bool(_LENGTH_RE.search(text))
     if kind == "unit":  # a number in the unit asked: "61.200 ha", "3,9 triệu tấn", "45 đến 65 km"
         lowered = text.lower()
         return all(

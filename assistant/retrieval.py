@@ -34,7 +34,7 @@ PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF c
 # first (0 switches this off). Counts and provinces are left out: nearly every passage has a
 # number, and provinces have their own boost.
 TYPE_REORDER = 3
-_REORDER_KINDS = frozenset({"year", "duration", "money", "percent", "unit", "place", "person"})
+_REORDER_KINDS = frozenset({"year", "duration", "money", "percent", "unit", "length", "place", "person"})
 CANDIDATES = 50
 # English questions: BM25 on the question's own words (names, numbers, acronyms) and, as a
 # separate list, BM25 on the glossary's Vietnamese equivalents, whose generic words ("tỉnh",

@@ -19,6 +19,10 @@ from assistant.qtypes import asked_units, question_types, satisfies
         ("How much is Quang Ninh putting into the new expressway?", {"money", "count"}),
         ("Quảng Ninh bố trí bao nhiêu?", {"money", "count"}),
         ("dau tu bao nhieu du an", {"count"}),  # projects are counted, not paid
+        # a length is in km, not a duration
+        ("How long is the expressway?", {"length"}),
+        ("How long will construction take?", {"duration"}),
+        ("What was the average length of stay for visitors?", set()),
     ],
 )
 def test_question_types(question, expected):
@@ -47,6 +51,8 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("count", "giai đoạn 2 của dự án", "giai đoạn 2 có bao nhiêu hạng mục?", False),
         ("count", "giai đoạn 2 có 5 hạng mục", "giai đoạn 2 có bao nhiêu hạng mục?", True),
         ("province", "hợp tác với tỉnh Nghệ An", "tỉnh nào?", True),
+        ("length", "tuyến dài khoảng 207 km", "dài bao nhiêu?", True),
+        ("length", "tổng vốn 120.400 tỷ đồng", "dài bao nhiêu?", False),
         ("place", "diễn ra tại TP Buôn Ma Thuột", "ở đâu?", True),
         # naming a province is not saying where something happens
         ("place", "Dự lễ có Phó Chủ tịch UBND TP.HCM Lâm Quốc Bảo", "Lễ ký kết diễn ra ở đâu?", False),
