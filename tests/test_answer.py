@@ -156,3 +156,16 @@ def test_accent_free_words_of_another_name_are_not_a_province_question():
     assert phrases == {"Nam Định": ["nam dinh vu", "toc nam dinh"]}
     assert _names_not_provinces(phrases, "Tuyến cao tốc ven biển Nam Đình Vũ – Quảng Yên dài 42,6 km.")
     assert not _names_not_provinces(phrases, "Tỉnh Nam Định khởi công tuyến cao tốc ven biển.")
+
+
+def test_a_small_count_asked_in_digits_is_known_when_the_article_spells_it_out():
+    from assistant.answer import unknown_mentions
+    from assistant.lexical import surface_words
+    from assistant.retrieval import analyse_question
+
+    words = set(surface_words("Ba tỉnh thống nhất lập tổ công tác, tuyến số 4 dài 12 km."))
+    question = "3 tinh lap to cong tac gi"
+    assert unknown_mentions(question, analyse_question(question), words) == []
+    # a number that names one of a series ("tuyến số 1") or a unit ("m2") is not a count
+    question = "tuyen so 1 dai bao nhieu km"
+    assert unknown_mentions(question, analyse_question(question), words) == ["1"]
