@@ -1213,6 +1213,14 @@ EN_TO_VI: dict[str, tuple[str, ...]] = {
     "synchronous": ("đồng bộ",),
     "shortcoming": ("hạn chế", "bất cập", "tồn tại"),
     "stalled": ("đình trệ", "chậm triển khai", "treo"),
+    # --- common verbs and quantity words of questions ---------------------------------------
+    "agree": ("thống nhất", "nhất trí", "đồng ý"),
+    "decide": ("quyết định",),
+    "aim": ("mục tiêu", "hướng tới"),
+    "total": ("tổng", "tổng cộng"),
+    "combined": ("tổng", "tổng cộng"),
+    "power generation": ("nguồn điện", "phát điện"),
+    "generation capacity": ("công suất nguồn điện", "công suất phát điện"),
 }
 
 # ---------------------------------------------------------------------------------------

@@ -53,6 +53,11 @@ _MONEY_ASK_RE = re.compile(
     r"|\bhow much\s+(?:[\w'-]+\s+){0,5}?(?:invest\w*|put|puts|putting|spend\w*|spent|allocat\w*|contribut\w*|"
     r"pay|pays|paying|paid|costs?|costing|fund\w*|rais\w*|earn\w*|receiv\w*|worth|money|capital|budget|disburs\w*)\b"
 )
+_QUANTITY_ASK_RE = re.compile(
+    r"\bwhat (?:is |was |will be |are |were )?(?:the )?(?:(?:total|combined|planned|estimated|expected|average|"
+    r"annual|new|current|designed?|maximum) )*(?:[\w-]+ ){0,2}?(?:capacity|amount|number|value|area|output|"
+    r"volume|population|revenue|turnover|size|scale|rate|share|percentage)\b"
+)
 _LENGTH_ASK_RE = re.compile(
     r"\b(?:chieu dai|dai (?:khoang )?bao nhieu|length(?! of (?:stay|time|service|the stay))|how far|how long is (?:the |each |this )?"
     r"(?:[\w-]+ ){0,3}?(?:road|route|line|bridge|expressway|highway|section|tunnel|railway|canal|dyke|coast\w*|border))\b"
@@ -106,6 +111,8 @@ def question_types(question: str) -> set[str]:
     if _LENGTH_ASK_RE.search(q):
         found.add("length")  # "dài bao nhiêu", "how long is the expressway": km, not a duration
         found.discard("duration")
+    if _QUANTITY_ASK_RE.search(q):
+        found.add("count")  # "what total capacity ...", "what is the combined value of ..."
     if _MONEY_ASK_RE.search(q):
         found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
     if "money" in found and found & {"person", "province", "place", "year"} and not any(

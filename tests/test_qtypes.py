@@ -19,6 +19,9 @@ from assistant.qtypes import asked_units, question_types, satisfies
         ("How much is Quang Ninh putting into the new expressway?", {"money", "count"}),
         ("Quảng Ninh bố trí bao nhiêu?", {"money", "count"}),
         ("dau tu bao nhieu du an", {"count"}),  # projects are counted, not paid
+        # English asks for a quantity by naming it
+        ("What total power generation capacity do the provinces want by 2030?", {"count"}),
+        ("What is the name of the project?", set()),
         # a length is in km, not a duration
         ("How long is the expressway?", {"length"}),
         ("How long will construction take?", {"duration"}),
