@@ -207,7 +207,8 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         type_ok=best.satisfied,
         province_ok=best.has_province,
     )
-    missing = unknown_mentions(asked_text, info, index.article_words(hits[best.hit_rank].passage.article))
+    article = hits[best.hit_rank].passage.article
+    missing = unknown_mentions(asked_text, info, index.article_words(article), index.article_text(article))
     if missing:
         support.missing = missing
     if not support.ok(info.kind):
@@ -245,7 +246,7 @@ _COUNT_RE = re.compile(r"(?<![\w/.,])(\d{1,2})\s+(?=[^\W\d_])")
 _NAME_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 
 
-def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) -> list[str]:
+def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], article_text: str = "") -> list[str]:
     """Names (capitalised words) and numbers in the question that the answering article never uses.
 
     "Khu công nghiệp Đồng Văn IV …", "Sa Pa … Giỗ Tổ Hùng Vương", "cảng Chu Lai … 9 tháng": when
@@ -290,11 +291,30 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str]) ->
             continue  # the sentence's first word is capitalised for grammar, not as a name
         if folded not in article_words:
             missing.append(token)
+    if info.kind == "en" and article_text:
+        # "Ha Long Bay", "Tho Xuan airport": a Vietnamese name typed without diacritics in an
+        # English question must occur as a phrase in the article ("Hạ Long"), not word by word
+        for phrase in _vietnamese_names(tokens):
+            if f" {fold(phrase)} " not in article_text and phrase not in missing:
+                missing.append(phrase)
     for name, spellings in foreign_places(question):
         # "xuat khau sang uc", "exports to Australia": a country the article never names
         if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
             missing.append(name)
     return missing
+
+
+def _vietnamese_names(tokens: list[str]) -> list[str]:
+    """Runs of two or more capitalised Vietnamese syllables in an English question."""
+    names, run = [], []
+    for token in tokens + [""]:
+        if token and glossary.vietnamese_name_word(token):
+            run.append(token)
+            continue
+        if len(run) >= 2:
+            names.append(" ".join(run))
+        run = []
+    return names
 
 
 def _province_phrases(question: str, asked: list[str]) -> dict[str, list[str]]:

@@ -1380,6 +1380,20 @@ def _score(text: str) -> tuple[float, float]:
     return en, vi
 
 
+def vietnamese_name_word(word: str) -> bool:
+    """A capitalised word of an English sentence that is a Vietnamese syllable written without
+    diacritics ("Ha", "Long", "Tho"), not an English word ("City", "Bay")."""
+    lower = word.lower()
+    return (
+        word[:1].isupper() and word.isascii() and lower not in _EN_WORDS and lower not in _NAME_SUFFIXES
+        and lower not in _glossary_words() and _VN_SYLLABLE_RE.fullmatch(lower) is not None
+    )
+
+
+# English geographic words shaped like Vietnamese syllables ("Ha Long Bay")
+_NAME_SUFFIXES = frozenset({"bay"})
+
+
 def looks_english(text: str) -> bool:
     """True when ``text`` is most likely English rather than Vietnamese (with or without diacritics)."""
     en, vi = _score(text or "")

@@ -6,6 +6,7 @@ vectors, two BM25 indexes). `HybridRetriever` exposes it as a LangChain `BaseRet
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,7 @@ from .provinces import find_provinces
 from .qtypes import question_types, satisfies
 from .restore import DiacriticRestorer
 from .store import Hit, PassageStore
-from .text import expand_shorthand, has_diacritics
+from .text import expand_shorthand, fold, has_diacritics
 
 # Fusion weights per question kind, chosen on the dev set and checked on the held-out set
 # (docs/quality.md has the ablation): e5 reads English well enough across languages that the
@@ -36,6 +37,7 @@ PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF c
 TYPE_REORDER = 3
 _REORDER_KINDS = frozenset({"year", "duration", "money", "percent", "unit", "length", "place", "person"})
 CANDIDATES = 50
+_FOLDED_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 # English questions: BM25 on the question's own words (names, numbers, acronyms) and, as a
 # separate list, BM25 on the glossary's Vietnamese equivalents, whose generic words ("tỉnh",
 # "hợp tác") would drown the names if both were one query (weights: docs/quality.md).
@@ -114,6 +116,7 @@ class PassageIndex:
         for i, p in enumerate(passages):
             self._article_passages.setdefault(p.article, []).append(i)
         self._article_words: dict[str, set[str]] = {}
+        self._article_texts: dict[str, str] = {}
         self._docs = docs
         self._restorer: DiacriticRestorer | None = None
         counts: dict[str, int] = {}
@@ -134,6 +137,17 @@ class PassageIndex:
                 words.update(lexical.surface_words(self.passages[i].section + " " + self.passages[i].text))
             self._article_words[article] = words
         return words
+
+    def article_text(self, article: str) -> str:
+        """An article's words accent-folded and space-joined, padded with spaces (to find phrases)."""
+        text = self._article_texts.get(article)
+        if text is None:
+            rows = self._article_passages.get(article, [])
+            parts = [self.passages[rows[0]].title] if rows else []
+            parts += [self.passages[i].section + " " + self.passages[i].text for i in rows]
+            text = " " + " ".join(_FOLDED_WORD_RE.findall(fold(" ".join(parts)))) + " "
+            self._article_texts[article] = text
+        return text
 
     @property
     def restorer(self) -> DiacriticRestorer:

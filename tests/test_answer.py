@@ -169,3 +169,17 @@ def test_a_small_count_asked_in_digits_is_known_when_the_article_spells_it_out()
     # a number that names one of a series ("tuyến số 1") or a unit ("m2") is not a count
     question = "tuyen so 1 dai bao nhieu km"
     assert unknown_mentions(question, analyse_question(question), words) == ["1"]
+
+
+def test_a_vietnamese_name_in_an_english_question_must_occur_as_a_phrase():
+    from assistant.answer import unknown_mentions
+    from assistant.lexical import surface_words
+    from assistant.retrieval import analyse_question
+
+    article = "Sân bay Phú Bài đón 5 triệu khách. Vườn quốc gia Phong Nha – Kẻ Bàng, hạ tầng dài."
+    words = set(surface_words(article))
+    text = " phu bai don 5 trieu khach vuon quoc gia phong nha ke bang ha tang dai "
+    question = "How many visitors did Ha Long Bay receive?"  # "ha" and "long"... not "Hạ Long"
+    assert unknown_mentions(question, analyse_question(question), words | {"long"}, text) == ["Ha Long"]
+    question = "How many visitors did Phong Nha - Ke Bang National Park receive?"
+    assert unknown_mentions(question, analyse_question(question), words, text) == []
