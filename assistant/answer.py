@@ -31,6 +31,7 @@ MIN_DENSE = {"vi": 0.82, "vi-noaccent": 0.80, "en": 0.75}
 ANSWER_PASSAGES = 3
 # Share of a sentence's coverage judged with the sentence before it (which often names the subject).
 CONTEXT_SHARE = 0.6
+USE_YEAR_CHECK = True  # a year the question names must be in the answering passage (ablation switch)
 SECOND_SENTENCE = 0.6  # a second sentence scoring at least this share of the best is shown too
 
 # A question about the chairman is not answered by a sentence about a vice-chairman.
@@ -208,9 +209,13 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         province_ok=best.has_province,
     )
     article = hits[best.hit_rank].passage.article
+    if USE_YEAR_CHECK:
+        # "năm 2023" asked, the answering passage is about 2024: a figure for another year
+        passage = hits[best.hit_rank].passage.text
+        support.missing = sorted(set(_YEAR_RE.findall(asked_text)) - set(_YEAR_RE.findall(passage)))
     missing = unknown_mentions(asked_text, info, index.article_words(article), index.article_text(article))
     if missing:
-        support.missing = missing
+        support.missing = list(dict.fromkeys(support.missing + missing))
     if not support.ok(info.kind):
         return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
@@ -243,6 +248,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
 # folded Vietnamese words for 2-10 ("một" is too common to tell anything)
 _NUMBER_WORDS = {str(n): word for n, word in enumerate("hai ba bon nam sau bay tam chin muoi".split(), start=2)}
 _COUNT_RE = re.compile(r"(?<![\w/.,])(\d{1,2})\s+(?=[^\W\d_])")
+_YEAR_RE = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d.,]\d)")
 _NAME_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 
 

@@ -55,6 +55,7 @@ VARIANTS = [
     ("second sentence only at 85% of the best (was 60%)", {(answer, "SECOND_SENTENCE"): 0.85}),
     ("- second sentence", {(answer, "SECOND_SENTENCE"): 99.0}),
     ("- province boost", {(retrieval, "PROVINCE_BOOST"): 0.0}),
+    ("- year named in the question must be in the answering passage", {(answer, "USE_YEAR_CHECK"): False}),
     ("plain RRF (equal weights)", {(retrieval, "DENSE_WEIGHT"): ONE, (retrieval, "LEXICAL_WEIGHT"): ONE}),
     ("dense e5 only", {(retrieval, "LEXICAL_WEIGHT"): ZERO}),
     ("BM25 only", {(retrieval, "DENSE_WEIGHT"): ZERO}),
