@@ -401,13 +401,23 @@ def coverage_items(info: QueryInfo, bm25, folded: bool) -> list[tuple[float, lis
     if info.kind != "en":
         # an acronym and its words are one item with two alternatives ("CNTT" / "công nghệ thông tin")
         grouped = {t for a, words in info.acronyms for t in lexical.words(f"{a} {words}", folded)}
+        # the words of a phrase with synonyms ("động thổ") are also covered by a synonym ("khởi công")
+        synonyms = [
+            (set(lexical.words(phrase, folded)),
+             [frozenset(lexical.terms(other, folded=folded)) for other in group if fold(other) != fold(phrase)])
+            for phrase, group in info.synonyms
+        ]
         for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
             if any(part in grouped for part in t.split(" ")):
                 continue
+            alternatives = [frozenset([t])]
+            for phrase_words, others in synonyms:
+                if set(t.split(" ")) <= phrase_words:
+                    alternatives += others
             if bm25.has(t):
-                items.append((bm25.idf(t), [frozenset([t])]))
+                items.append((bm25.idf(t), alternatives))
             elif " " not in t:
-                items.append((unseen, [frozenset([t])]))
+                items.append((unseen, alternatives))
         groups = list(info.acronyms)
     else:
         for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):

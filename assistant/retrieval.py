@@ -21,6 +21,7 @@ from .provinces import find_provinces
 from .qtypes import question_types, satisfies
 from .restore import DiacriticRestorer
 from .store import Hit, PassageStore
+from .synonyms import synonym_groups
 from .text import expand_shorthand, fold, has_diacritics
 
 # Fusion weights per question kind, chosen on the dev set and checked on the held-out set
@@ -45,6 +46,7 @@ EXPANSION_WEIGHT = 0.8
 USE_RESTORE = True  # ablation switches (bench/ablation.py)
 USE_EXPANSION = True
 USE_SHORTHAND = True
+USE_SYNONYMS = True
 
 
 @dataclass
@@ -58,6 +60,7 @@ class QueryInfo:
     expansion_groups: list[tuple[str, ...]] = field(default_factory=list)  # per English term
     dense_text: str = ""  # what the dense model reads (diacritics restored when typed without)
     acronyms: list[tuple[str, str]] = field(default_factory=list)  # ("CNTT", "công nghệ thông tin")
+    synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # ("động thổ", (..."khởi công"))
 
     @property
     def lexical_text(self) -> str:
@@ -78,8 +81,9 @@ def analyse_question(question: str) -> QueryInfo:
     acronyms: list[tuple[str, str]] = []
     if kind != "en" and USE_SHORTHAND:
         question, acronyms = expand_shorthand(question)  # "dc" -> "được"; CNTT <-> công nghệ thông tin
+    synonyms = synonym_groups(question, accent_free=kind == "vi-noaccent") if kind != "en" and USE_SYNONYMS else []
     return QueryInfo(text=question, kind=kind, provinces=find_provinces(question), expansion=expansion,
-                     expansion_groups=groups, acronyms=acronyms)
+                     expansion_groups=groups, acronyms=acronyms, synonyms=synonyms)
 
 
 class PassageIndex:
