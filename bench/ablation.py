@@ -48,6 +48,7 @@ VARIANTS = [
     ("underthesea word segmentation instead of bigrams", {(lexical, "SEGMENTER"): "underthesea"}),
     ("- English->Vietnamese glossary expansion", {(retrieval, "USE_EXPANSION"): False}),
     ("- chat shorthand and acronym expansion", {(retrieval, "USE_SHORTHAND"): False}),
+    ("- Vietnamese synonym groups in answer coverage", {(retrieval, "USE_SYNONYMS"): False}),
     ("- folded BM25 list for questions with diacritics", {(retrieval, "FOLDED_WEIGHT_VI"): 0.0}),
     ("- answer-type reordering of the top 3", {(retrieval, "TYPE_REORDER"): 0}),
     ("answer-type reordering of the top 5", {(retrieval, "TYPE_REORDER"): 5}),

@@ -191,3 +191,15 @@ def test_a_year_the_question_names_must_be_in_the_answering_passage(built):
     assert answer.abstained is True, answer.answer
     assert answer.support.missing == ["2025"], answer.support
     assert not built.ask("Cà Mau đặt mục tiêu đến năm 2027 có bao nhiêu ha nuôi tôm sinh thái?").abstained
+
+
+def test_a_question_worded_with_a_synonym_still_covers_the_passage():
+    from assistant.answer import coverage_items, covered_share
+    from assistant.lexical import BM25, terms
+    from assistant.retrieval import analyse_question
+
+    passage = "Dự án khởi công ngày 26/3/2025 tại Hải Phòng."
+    bm25 = BM25([terms(passage, folded=False), terms("Một đoạn khác về cảng biển.", folded=False)])
+    info = analyse_question("Dự án động thổ ngày nào?")
+    present = set(terms(passage, folded=False))
+    assert covered_share(coverage_items(info, bm25, folded=False), present) == 1.0
