@@ -39,6 +39,9 @@ ABSTAINED = [
     ("Who won the 2022 World Cup?", "en", "off topic"),
     ("tap doan minh phu bao tieu tom su cua bao nhieu hop tac xa o uc", "vi", "the article never names Australia"),
     ("How many hectares of shrimp farming does Ca Mau target in Australia by 2027?", "en", "nor in English"),
+    # accent-free chit-chat: each syllable matches some word of the articles, no word pair does
+    ("cho minh hoi cach doi mat khau wifi voi", "vi", "off topic, typed without diacritics"),
+    ("cach nau pho bo ngon tai nha", "vi", "off topic, typed without diacritics"),
     # the article gives the area in hectares, not an output in tonnes
     ("Cà Mau đặt mục tiêu đến năm 2027 thu hoạch bao nhiêu tấn tôm sinh thái?", "vi", "no figure in tonnes"),
     ("How many tonnes of ecological shrimp does Ca Mau target by 2027?", "en", "no figure in tonnes"),
