@@ -206,3 +206,11 @@ def test_a_question_worded_with_a_synonym_still_covers_the_passage():
     info = analyse_question("Dự án động thổ ngày nào?")
     present = set(terms(passage, folded=False))
     assert covered_share(coverage_items(info, bm25, folded=False), present) == 1.0
+
+
+def test_accent_free_word_pairs_must_occur_in_the_top_passages(built):
+    chat = built.ask("cho minh hoi cach doi mat khau wifi voi")
+    assert chat.support.phrase_coverage == 0.0, chat.support
+    asked = built.ask("Nghe An ky ket hop tac voi TP.HCM tu nam nao?")
+    assert asked.support.phrase_coverage >= 0.5, asked.support
+    assert not asked.abstained
