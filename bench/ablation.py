@@ -1,6 +1,6 @@
 """Ablation study for retrieval and answering: each technique switched off in turn, same run.
 
-    python bench/ablation.py                     # the dev set and the three held-out sets, pooled
+    python bench/ablation.py                     # the dev set and the five inspected held-out sets, pooled
     python bench/ablation.py --set corpus eval/dev.jsonl [--set CORPUS QA ...] [--index /tmp/hoidap-ablation]
 
 Prints MRR@5 / hit@3 per language, key-fact rate, out-of-scope abstentions and false abstentions,
@@ -36,6 +36,10 @@ DEFAULTS = {
     (retrieval, "PROVINCE_BOOST"): retrieval.PROVINCE_BOOST,
     (retrieval, "DENSE_WEIGHT"): copy.deepcopy(retrieval.DENSE_WEIGHT),
     (retrieval, "LEXICAL_WEIGHT"): copy.deepcopy(retrieval.LEXICAL_WEIGHT),
+    (retrieval, "EXPANSION_WEIGHT"): retrieval.EXPANSION_WEIGHT,
+    (retrieval, "USE_SYNONYMS"): retrieval.USE_SYNONYMS,
+    (answer, "USE_YEAR_CHECK"): answer.USE_YEAR_CHECK,
+    (answer, "MIN_PHRASE_COVERAGE"): answer.MIN_PHRASE_COVERAGE,
 }
 ZERO = {lang: 0.0 for lang in LANGS}
 ONE = {lang: 1.0 for lang in LANGS}
@@ -47,6 +51,7 @@ VARIANTS = [
     ("- syllable bigrams", {(lexical, "USE_BIGRAMS"): False}),
     ("underthesea word segmentation instead of bigrams", {(lexical, "SEGMENTER"): "underthesea"}),
     ("- English->Vietnamese glossary expansion", {(retrieval, "USE_EXPANSION"): False}),
+    ("glossary list weighted 0.8 (was 1.2)", {(retrieval, "EXPANSION_WEIGHT"): 0.8}),
     ("- chat shorthand and acronym expansion", {(retrieval, "USE_SHORTHAND"): False}),
     ("- Vietnamese synonym groups in answer coverage", {(retrieval, "USE_SYNONYMS"): False}),
     ("- folded BM25 list for questions with diacritics", {(retrieval, "FOLDED_WEIGHT_VI"): 0.0}),
@@ -57,6 +62,7 @@ VARIANTS = [
     ("- second sentence", {(answer, "SECOND_SENTENCE"): 99.0}),
     ("- province boost", {(retrieval, "PROVINCE_BOOST"): 0.0}),
     ("- year named in the question must be in the answering passage", {(answer, "USE_YEAR_CHECK"): False}),
+    ("- accent-free questions: some word pair must be in a top passage", {(answer, "MIN_PHRASE_COVERAGE"): 0.0}),
     ("plain RRF (equal weights)", {(retrieval, "DENSE_WEIGHT"): ONE, (retrieval, "LEXICAL_WEIGHT"): ONE}),
     ("dense e5 only", {(retrieval, "LEXICAL_WEIGHT"): ZERO}),
     ("BM25 only", {(retrieval, "DENSE_WEIGHT"): ZERO}),
@@ -73,13 +79,15 @@ SETS = [
     (ROOT / "eval" / "holdout" / "corpus", ROOT / "eval" / "holdout" / "qa.jsonl"),
     (ROOT / "eval" / "holdout-seed" / "corpus", ROOT / "eval" / "holdout-seed" / "qa.jsonl"),
     (ROOT / "eval" / "holdout2" / "corpus", ROOT / "eval" / "holdout2" / "qa.jsonl"),
+    (ROOT / "eval" / "holdout3" / "corpus", ROOT / "eval" / "holdout3" / "qa.jsonl"),
+    (ROOT / "eval" / "holdout4" / "corpus", ROOT / "eval" / "holdout4" / "qa.jsonl"),
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", nargs=2, action="append", metavar=("CORPUS", "QA"), type=Path,
-                        help="a corpus folder and its question set (repeatable; default: all four sets)")
+                        help="a corpus folder and its question set (repeatable; default: the dev set and the five inspected held-out sets)")
     parser.add_argument("--index", type=Path, default=Path("/tmp/hoidap-ablation"),
                         help="parent folder of the indexes (one per corpus)")
     args = parser.parse_args()
