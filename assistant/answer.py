@@ -187,7 +187,9 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
             score += 0.08 / (rank + 1) + score_bonus
             candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_asked, held=held))
-    best = max(candidates, key=lambda c: c.score)
+    # a question naming a province is answered from a passage about it, when one was retrieved
+    about = [c for c in candidates if c.has_province] if asked else []
+    best = max(about or candidates, key=lambda c: c.score)
     chosen = [best]
     if kinds and not best.satisfied:
         # the best-matching sentence names the subject (or holds one of two asked-for things), a
@@ -239,7 +241,7 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             chosen = [narrowed]
     if narrowed is None and len(chosen) == 1:
         # a second sentence when it scores nearly as well and both fit the length limit
-        rest = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)
+        rest = sorted((c for c in about or candidates if c is not best), key=lambda c: -c.score)
         if rest and rest[0].score >= best.score * SECOND_SENTENCE and len(best.text) + len(rest[0].text) + 8 <= MAX_ANSWER_CHARS:
             chosen.append(rest[0])
     chosen.sort(key=lambda c: (c.hit_rank, c.start))

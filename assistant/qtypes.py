@@ -71,12 +71,14 @@ _UNITS = {
     "km": (("km", "ki lo met", "kilomet", "kilometre", "kilometres", "kilometer", "kilometers"),
            ("km", "ki-lô-mét", "kilômét")),
     "MW": (("mw", "megawatt", "megawatts", "mega oat"), ("mw",)),
+    "km²": (("km2", "km vuong", "ki lo met vuong", "square kilometres", "square kilometers"),
+            ("km2", "km²", "ki-lô-mét vuông", "kilômét vuông")),
     "m²": (("m2", "met vuong", "square metres", "square meters"), ("m2", "m²", "mét vuông")),
     "m³": (("m3", "met khoi", "cubic metres", "cubic meters"), ("m3", "m³", "mét khối")),
     "phút": (("phut", "minutes"), ("phút",)),
     "giờ": (("gio", "tieng", "hours"), ("giờ", "tiếng")),
 }
-_NUMBER_UNIT = r"\d[\d.,]*(?:\s*(?:-|–|—|đến|tới|to)\s*\d[\d.,]*)?\s+(?:[^\W\d_]+\s+)?(?:{})(?![\w-])"
+_NUMBER_UNIT = r"\d[\d.,]*(?:\s*(?:-|–|—|đến|tới|to)\s*\d[\d.,]*)?\s*(?:[^\W\d_]+\s+)?(?:{})(?![\w-])"
 
 
 def asked_units(question: str) -> list[str]:
@@ -84,13 +86,19 @@ def asked_units(question: str) -> list[str]:
     q = " ".join(fold(question).replace("-", " ").replace("?", " ").split())
     units = []
     for m in re.finditer(r"\b(?:bao nhieu|how many|how much)\b", q):
-        after = q[m.end():].split()[:4]
-        for unit, (spellings, _) in _UNITS.items():
-            for spelling in spellings:
-                n = len(spelling.split())
-                # the unit follows the cue, maybe after one word ("bao nhiêu nghìn tấn")
-                if any(" ".join(after[i:i + n]) == spelling for i in range(0, 2)) and unit not in units:
-                    units.append(unit)
+        after = q[m.end():].split()[:5]
+        # the unit follows the cue, maybe after one word ("bao nhiêu nghìn tấn"); the longest
+        # spelling wins ("km vuông" is km², not km)
+        for i in range(2):
+            found = max(
+                ((len(sp.split()), unit) for unit, (spellings, _) in _UNITS.items() for sp in spellings
+                 if " ".join(after[i:i + len(sp.split())]) == sp),
+                default=None,
+            )
+            if found:
+                if found[1] not in units:
+                    units.append(found[1])
+                break
     return units
 
 

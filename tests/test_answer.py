@@ -214,3 +214,10 @@ def test_accent_free_word_pairs_must_occur_in_the_top_passages(built):
     asked = built.ask("Nghe An ky ket hop tac voi TP.HCM tu nam nao?")
     assert asked.support.phrase_coverage >= 0.5, asked.support
     assert not asked.abstained
+
+
+def test_a_question_naming_a_province_is_answered_from_a_passage_about_it(built):
+    # "nội dung hợp tác" is worded most like the general paragraph; Hà Tĩnh's own line answers
+    answer = built.ask("noi dung hop tac giua tphcm va ha tinh gom nhung gi?")
+    assert not answer.abstained, answer.support
+    assert all("Hà Tĩnh" in c.hit.passage.provinces for c in answer.citations), answer.answer

@@ -73,6 +73,7 @@ def test_satisfies(kind, text, question, expected):
         ("How many tonnes of rice were exported?", ["tấn"]),
         ("cao toc dai bao nhieu km", ["km"]),
         ("Rút ngắn bao nhiêu phút?", ["phút"]),
+        ("quang ngai rong bao nhieu km vuong?", ["km²"]),  # the longest spelling: km², not km
         # a unit named elsewhere in the question is not what it asks for
         ("Tuyến cao tốc 42 km có tổng vốn bao nhiêu?", []),
     ],
@@ -90,6 +91,9 @@ def test_asked_units(question, units):
         ("diện tích 61.200 ha", "bao nhiêu tấn?", False),
         ("năm 2025 Hà Nội", "bao nhieu ha", False),  # "Hà" is not the unit
         ("Sản lượng 95.000 tấn", "bao nhiêu tấn?", True),
+        ("diện tích hơn 14.800 km²", "rộng bao nhiêu km vuông?", True),
+        ("tuyến dài 14 km", "rộng bao nhiêu km vuông?", False),
+        ("nhà máy công suất 100MW", "bao nhiêu MW?", True),
     ],
 )
 def test_a_unit_question_needs_a_number_in_that_unit(text, question, expected):
