@@ -14,7 +14,13 @@ _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1
 _NUMBER_RE = re.compile(r"\d+")
 _DURATION_RE = re.compile(r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",
                           re.IGNORECASE)
-_MONEY_RE = re.compile(r"\d[\d.,]*\s*(đồng|tỷ|tỉ|triệu|nghìn|ngàn|usd|vnd|vnđ|\$|%)|\$\s*\d", re.IGNORECASE)
+# An amount of money: a currency ("45 tỷ đồng", "1,2 triệu USD") or billions alone ("18.950 tỷ"), not
+# other magnitudes ("8,5 triệu tấn", "3 tỷ m3").
+_MONEY_RE = re.compile(
+    r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ)(?!\w)|\d[\d.,]*\s*\$"
+    r"|\$\s*\d|\d[\d.,]*\s*(?:tỷ|tỉ)(?!\s*(?:m3|m³|kwh|lít|tấn|người|lượt|con|cây|đơn vị|sản phẩm))(?!\w)",
+    re.IGNORECASE,
+)
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
 _IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|who chairs|who leads|who runs|"
                           r"who directs|whose name|what is the name|lanh dao nao|quan chuc nao|can bo nao)\b")
@@ -30,7 +36,11 @@ _QTYPES = {
     "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "gia tri", "tong muc dau tu",
               "how much money", "total investment", "investment value", "budget", "how much funding",
               "cost", "worth", "muc gia", "gia bao nhieu", "gia la bao nhieu", "what price", "price of",
-              "what is the price", "tariff"),
+              "what is the price", "tariff",
+              # prices people pay or earn: tickets, fees, wages
+              "gia ve", "ve bao nhieu", "hoc phi", "vien phi", "muc luong", "tien luong", "luong khoi diem",
+              "luong trung binh", "luong co ban", "thu nhap binh quan", "thu nhap trung binh", "ticket",
+              "fare", "fares", "tuition", "salary", "salaries", "wage", "wages", "fee", "fees"),
     "percent": ("bao nhieu phan tram", "bao nhieu %", "what share", "what percentage", "what percent",
                 "ty le", "ti le", "ty trong", "by what percent"),
     "count": ("bao nhieu", "how many", "how much", "number of", "by how much"),
@@ -116,6 +126,8 @@ def question_types(question: str) -> set[str]:
         found.add("person")  # "which Ca Mau official spoke ...", "what leader"
     if asked_units(question):
         found.add("unit")
+    if "percent" in found:
+        found.discard("money")  # "what share of GRDP will logistics costs be": a share is asked
     if _LENGTH_ASK_RE.search(q):
         found.add("length")  # "dài bao nhiêu", "how long is the expressway": km, not a duration
         found.discard("duration")

@@ -22,6 +22,10 @@ from assistant.qtypes import asked_units, question_types, satisfies
         # English asks for a quantity by naming it
         ("What total power generation capacity do the provinces want by 2030?", {"count"}),
         ("What is the name of the project?", set()),
+        # prices people pay or earn are money
+        ("tuyen metro gia ve bao nhieu 1 luot?", {"money", "count"}),
+        ("What will a ticket cost?", {"money"}),
+        ("What share of GRDP will logistics costs be?", {"percent"}),
         # a length is in km, not a duration
         ("How long is the expressway?", {"length"}),
         ("How long will construction take?", {"duration"}),
@@ -49,6 +53,10 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("duration", "sớm hơn kế hoạch", "mất bao lâu?", False),
         ("money", "tổng vốn 3.426 tỷ đồng", "bao nhiêu tiền?", True),
         ("money", "3.426 dự án", "bao nhiêu tiền?", False),
+        # a magnitude is not money without a currency
+        ("money", "nâng công suất lên 8,5 triệu tấn", "tốn bao nhiêu tiền?", False),
+        ("money", "tổng mức đầu tư khoảng 18.950 tỷ", "bao nhiêu tiền?", True),
+        ("money", "giá 1,2 triệu đồng/khách", "giá vé bao nhiêu?", True),
         ("percent", "chiếm khoảng 18% GRDP", "bao nhiêu phần trăm?", True),
         # a number the question itself names is not the count it asks for
         ("count", "giai đoạn 2 của dự án", "giai đoạn 2 có bao nhiêu hạng mục?", False),
