@@ -25,7 +25,7 @@ from assistant.qtypes import asked_units, question_types, satisfies
         # prices people pay or earn are money
         ("tuyen metro gia ve bao nhieu 1 luot?", {"money", "count"}),
         ("What will a ticket cost?", {"money"}),
-        ("What share of GRDP will logistics costs be?", {"percent"}),
+        ("What share of GRDP will logistics costs be?", {"percent", "count"}),
         # a length is in km, not a duration
         ("How long is the expressway?", {"length"}),
         ("How long will construction take?", {"duration"}),
