@@ -15,10 +15,11 @@ _NUMBER_RE = re.compile(r"\d+")
 _DURATION_RE = re.compile(r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",
                           re.IGNORECASE)
 # An amount of money: a currency ("45 tỷ đồng", "1,2 triệu USD") or billions alone ("18.950 tỷ"), not
-# other magnitudes ("8,5 triệu tấn", "3 tỷ m3").
+# other magnitudes ("8,5 triệu tấn", "3 tỷ m3"); or a share ("how much did costs drop": by 18%).
 _MONEY_RE = re.compile(
     r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ)(?!\w)|\d[\d.,]*\s*\$"
-    r"|\$\s*\d|\d[\d.,]*\s*(?:tỷ|tỉ)(?!\s*(?:m3|m³|kwh|lít|tấn|người|lượt|con|cây|đơn vị|sản phẩm))(?!\w)",
+    r"|\$\s*\d|\d[\d.,]*\s*(?:tỷ|tỉ)(?!\s*(?:m3|m³|kwh|lít|tấn|người|lượt|con|cây|đơn vị|sản phẩm))(?!\w)"
+    r"|\d[\d.,]*\s*%",
     re.IGNORECASE,
 )
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")

@@ -51,7 +51,7 @@ VARIANTS = [
     ("- syllable bigrams", {(lexical, "USE_BIGRAMS"): False}),
     ("underthesea word segmentation instead of bigrams", {(lexical, "SEGMENTER"): "underthesea"}),
     ("- English->Vietnamese glossary expansion", {(retrieval, "USE_EXPANSION"): False}),
-    ("glossary list weighted 0.8 (was 1.2)", {(retrieval, "EXPANSION_WEIGHT"): 0.8}),
+    ("glossary list weighted 1.2 (is 0.8)", {(retrieval, "EXPANSION_WEIGHT"): 1.2}),
     ("- chat shorthand and acronym expansion", {(retrieval, "USE_SHORTHAND"): False}),
     ("- Vietnamese synonym groups in answer coverage", {(retrieval, "USE_SYNONYMS"): False}),
     ("- folded BM25 list for questions with diacritics", {(retrieval, "FOLDED_WEIGHT_VI"): 0.0}),

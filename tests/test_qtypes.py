@@ -57,6 +57,7 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("money", "nâng công suất lên 8,5 triệu tấn", "tốn bao nhiêu tiền?", False),
         ("money", "tổng mức đầu tư khoảng 18.950 tỷ", "bao nhiêu tiền?", True),
         ("money", "giá 1,2 triệu đồng/khách", "giá vé bao nhiêu?", True),
+        ("money", "chi phí giảm 20-25%", "How much did costs drop?", True),  # by a share
         ("percent", "chiếm khoảng 18% GRDP", "bao nhiêu phần trăm?", True),
         # a number the question itself names is not the count it asks for
         ("count", "giai đoạn 2 của dự án", "giai đoạn 2 có bao nhiêu hạng mục?", False),
