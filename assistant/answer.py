@@ -49,7 +49,8 @@ class Support:
     dense: float  # cosine similarity of the top passage
     type_ok: bool  # the answer sentence holds what was asked (a year, a count, ...)
     province_ok: bool  # the passages are about the province the question names
-    missing: list[str] = field(default_factory=list)  # names/numbers asked about that the article lacks
+    # names and numbers asked about that the answering article lacks (a year: its passage)
+    missing: list[str] = field(default_factory=list)
     phrase_coverage: float = 1.0  # share of an accent-free question's word pairs found in a top passage
 
     def ok(self, kind: str) -> bool:
@@ -272,8 +273,9 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], ar
 
     "Khu công nghiệp Đồng Văn IV …", "Sa Pa … Giỗ Tổ Hùng Vương", "cảng Chu Lai … 9 tháng": when
     the article does not contain them, it is about something else, whatever the word overlap.
-    English questions are checked only for numbers and words with Vietnamese diacritics, because
-    their capitalised English words ("Department", "Committee") are not expected in the article.
+    English questions are checked only for numbers, words with Vietnamese diacritics and Vietnamese
+    names typed without them ("Ha Long", as a phrase), because their capitalised English words
+    ("Department", "Committee") are not expected in the article.
     """
     text = unglue(question)
     for start, end, _ in province_mentions(text):
