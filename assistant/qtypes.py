@@ -12,8 +12,10 @@ from .text import fold
 
 _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+")
-_DURATION_RE = re.compile(r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",
-                          re.IGNORECASE)
+_DURATION_RE = re.compile(
+    r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",
+    re.IGNORECASE,
+)
 # An amount of money: a currency ("45 tỷ đồng", "1,2 triệu USD") or billions alone ("18.950 tỷ"), not
 # other magnitudes ("8,5 triệu tấn", "3 tỷ m3"); or a share ("how much did costs drop": by 18%).
 _MONEY_RE = re.compile(
@@ -70,8 +72,9 @@ _QUANTITY_ASK_RE = re.compile(
     r"volume|population|revenue|turnover|size|scale|rate|share|percentage)\b"
 )
 _LENGTH_ASK_RE = re.compile(
-    r"\b(?:chieu dai|dai (?:khoang )?bao nhieu|length(?! of (?:stay|time|service|the stay))|how far|how long is (?:the |each |this )?"
-    r"(?:[\w-]+ ){0,3}?(?:road|route|line|bridge|expressway|highway|section|tunnel|railway|canal|dyke|coast\w*|border))\b"
+    r"\b(?:chieu dai|dai (?:khoang )?bao nhieu|length(?! of (?:stay|time|service|the stay))|how far"
+    r"|how long is (?:the |each |this )?(?:[\w-]+ ){0,3}?"
+    r"(?:road|route|line|bridge|expressway|highway|section|tunnel|railway|canal|dyke|coast\w*|border))\b"
 )
 _LENGTH_RE = re.compile(r"\d[\d.,]*\s*(?:km|m|mét|ki-lô-mét|kilômét)(?![\w-])", re.IGNORECASE)
 # Measurement units a count question can ask in ("bao nhiêu héc-ta", "how many tonnes"): the
@@ -127,8 +130,6 @@ def question_types(question: str) -> set[str]:
         found.add("person")  # "which Ca Mau official spoke ...", "what leader"
     if asked_units(question):
         found.add("unit")
-    if "percent" in found:
-        found.discard("money")  # "what share of GRDP will logistics costs be": a share is asked
     if _LENGTH_ASK_RE.search(q):
         found.add("length")  # "dài bao nhiêu", "how long is the expressway": km, not a duration
         found.discard("duration")
@@ -136,6 +137,8 @@ def question_types(question: str) -> set[str]:
         found.add("count")  # "what total capacity ...", "what is the combined value of ..."
     if _MONEY_ASK_RE.search(q):
         found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
+    if "percent" in found:
+        found.discard("money")  # "what share of GRDP will logistics costs be": a share is asked
     if "money" in found and found & {"person", "province", "place", "year"} and not any(
         cue in q for cue in (" bao nhieu ", " how much ")
     ):
