@@ -405,9 +405,10 @@ FOREIGN_PLACES = (
 
 @lru_cache(maxsize=1)
 def _foreign_spellings() -> tuple[tuple[list[tuple[str, ...]], list[tuple[str, ...]]], ...]:
-    """Per place: its spellings as typed words (lower case) and as folded words."""
+    """Per place: its spellings as typed words (accent keys: "hoà" == "hòa") and as folded words."""
     return tuple(
-        ([tuple(_TOKEN_RE.findall(s.lower())) for s in (name,) + others], [_key(s) for s in (name,) + others])
+        ([tuple(_accent_key(w) for w in _TOKEN_RE.findall(s)) for s in (name,) + others],
+         [_key(s) for s in (name,) + others])
         for name, others in FOREIGN_PLACES
     )
 
@@ -431,7 +432,7 @@ def foreign_places(text: str) -> list[tuple[str, list[tuple[str, ...]]]]:
             n = index.get(tuple(words[i:i + size]))
             if n is None:
                 continue
-            if marked and tuple(typed[i:i + size]) not in _foreign_spellings()[n][0]:
+            if marked and tuple(_accent_key(w) for w in typed[i:i + size]) not in _foreign_spellings()[n][0]:
                 continue  # "ức" is not "Úc"
             found.setdefault(n)
     return [(FOREIGN_PLACES[n][0], _foreign_spellings()[n][1]) for n in found]

@@ -239,6 +239,8 @@ def test_fold():
         ("Hợp tác với Hàn Quốc, Nhật Bản", ["Hàn Quốc", "Nhật Bản"]),
         # with diacritics the marks must agree: "ức" (memory) is not Úc
         ("những ký ức về hợp tác", []),
+        # ... but not in where the tone mark sits ("hoà" / "hòa")
+        ("Xuất khẩu sang Cộng hoà Pháp", ["Cộng hòa Pháp"]),
         ("Nghệ An ký kết năm nào?", []),
     ],
 )
