@@ -187,7 +187,6 @@ def satisfies(kind: str, text: str, question: str) -> bool:
 
 
 _COUNT_CUE_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\s+((?:\w+\s*){1,2})")
-_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 
 
 def counted_words(question: str, english: bool = False) -> list[str]:
@@ -209,7 +208,7 @@ def counted_words(question: str, english: bool = False) -> list[str]:
 
 def number_near(text: str, focus: list[str], window: int = 3) -> bool:
     """A number within a few words of the counted noun ("dân số 1.799.489", "80 điểm cầu")."""
-    words = [fold(w) for w in _WORD_RE.findall(text)]
+    words = lexical.surface_words(text)
     numbers = [i for i, w in enumerate(words) if w[:1].isdigit()]
     spots = [i for i, w in enumerate(words) if w in focus]
     return any(abs(i - j) <= window for i in numbers for j in spots)

@@ -6,7 +6,6 @@ vectors, two BM25 indexes). `HybridRetriever` exposes it as a LangChain `BaseRet
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +21,7 @@ from .qtypes import question_types, satisfies
 from .restore import DiacriticRestorer
 from .store import Hit, PassageStore
 from .synonyms import synonym_groups
-from .text import expand_shorthand, fold, has_diacritics
+from .text import expand_shorthand, has_diacritics
 
 # Fusion weights per question kind, chosen on the dev set and checked on the held-out set
 # (docs/quality.md has the ablation): e5 reads English well enough across languages that the
@@ -38,7 +37,6 @@ PROVINCE_BOOST = 0.5  # added to the fused score, in units of a first-rank RRF c
 TYPE_REORDER = 3
 _REORDER_KINDS = frozenset({"year", "duration", "money", "percent", "unit", "length", "place", "person"})
 CANDIDATES = 50
-_FOLDED_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 # English questions: BM25 on the question's own words (names, numbers, acronyms) and, as a
 # separate list, BM25 on the glossary's Vietnamese equivalents, whose generic words ("tỉnh",
 # "hợp tác") would drown the names if both were one query (weights: docs/quality.md).
@@ -149,7 +147,7 @@ class PassageIndex:
             rows = self._article_passages.get(article, [])
             parts = [self.passages[rows[0]].title] if rows else []
             parts += [self.passages[i].section + " " + self.passages[i].text for i in rows]
-            text = " " + " ".join(_FOLDED_WORD_RE.findall(fold(" ".join(parts)))) + " "
+            text = " " + " ".join(lexical.surface_words(" ".join(parts))) + " "
             self._article_texts[article] = text
         return text
 
