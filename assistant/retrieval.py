@@ -127,17 +127,13 @@ class PassageIndex:
                 counts[name] = counts.get(name, 0) + 1
         self.province_counts = counts
 
-    # Both below are built on first use: a cold `assistant ask` needs at most one of them, and
-    # building them for every passage of a large corpus costs seconds.
+    # Both below are built on first use (one from the other): a cold `assistant ask` needs them
+    # for at most one article, and building them for every passage of a large corpus costs seconds.
     def article_words(self, article: str) -> set[str]:
         """Every folded word and number an article uses (to check the names a question mentions)."""
         words = self._article_words.get(article)
         if words is None:
-            rows = self._article_passages.get(article, [])
-            words = set(lexical.surface_words(self.passages[rows[0]].title)) if rows else set()
-            for i in rows:
-                words.update(lexical.surface_words(self.passages[i].section + " " + self.passages[i].text))
-            self._article_words[article] = words
+            words = self._article_words[article] = set(self.article_text(article).split())
         return words
 
     def article_text(self, article: str) -> str:
