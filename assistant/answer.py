@@ -224,14 +224,14 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             support.phrase_coverage = max(_passage_coverage(h, pairs, folded) for h in hits[:ANSWER_PASSAGES])
         elif any(" " in t for t in lexical.terms(asked_text, folded=True, query=True)):
             support.phrase_coverage = 0.0  # it has word pairs, and the corpus has none of them
-    article = hits[best.hit_rank].passage.article
+    answering = hits[best.hit_rank].passage
+    missing = []
     if USE_YEAR_CHECK:
         # "năm 2023" asked, the answering passage is about 2024: a figure for another year
-        passage = hits[best.hit_rank].passage.text
-        support.missing = sorted(set(_YEAR_RE.findall(asked_text)) - set(_YEAR_RE.findall(passage)))
-    missing = unknown_mentions(asked_text, info, index.article_words(article), index.article_text(article))
-    if missing:
-        support.missing = list(dict.fromkeys(support.missing + missing))
+        missing = sorted(set(_YEAR_RE.findall(asked_text)) - set(_YEAR_RE.findall(answering.text)))
+    missing += unknown_mentions(
+        asked_text, info, index.article_words(answering.article), index.article_text(answering.article))
+    support.missing = list(dict.fromkeys(missing))
     if not support.ok(info.kind):
         return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
