@@ -22,25 +22,6 @@ from assistant.chain import Assistant  # noqa: E402
 from assistant.evaluation import LANGS, Report, SystemResult, evaluate_assistant, load_qa  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
-DEFAULTS = {
-    (lexical, "USE_BIGRAMS"): lexical.USE_BIGRAMS,
-    (lexical, "USE_PROVINCE_TERMS"): lexical.USE_PROVINCE_TERMS,
-    (lexical, "SEGMENTER"): lexical.SEGMENTER,
-    (retrieval, "USE_SHORTHAND"): retrieval.USE_SHORTHAND,
-    (retrieval, "FOLDED_WEIGHT_VI"): retrieval.FOLDED_WEIGHT_VI,
-    (retrieval, "TYPE_REORDER"): retrieval.TYPE_REORDER,
-    (answer, "CONTEXT_SHARE"): answer.CONTEXT_SHARE,
-    (answer, "SECOND_SENTENCE"): answer.SECOND_SENTENCE,
-    (retrieval, "USE_RESTORE"): retrieval.USE_RESTORE,
-    (retrieval, "USE_EXPANSION"): retrieval.USE_EXPANSION,
-    (retrieval, "PROVINCE_BOOST"): retrieval.PROVINCE_BOOST,
-    (retrieval, "DENSE_WEIGHT"): copy.deepcopy(retrieval.DENSE_WEIGHT),
-    (retrieval, "LEXICAL_WEIGHT"): copy.deepcopy(retrieval.LEXICAL_WEIGHT),
-    (retrieval, "EXPANSION_WEIGHT"): retrieval.EXPANSION_WEIGHT,
-    (retrieval, "USE_SYNONYMS"): retrieval.USE_SYNONYMS,
-    (answer, "USE_YEAR_CHECK"): answer.USE_YEAR_CHECK,
-    (answer, "MIN_PHRASE_COVERAGE"): answer.MIN_PHRASE_COVERAGE,
-}
 ZERO = {lang: 0.0 for lang in LANGS}
 ONE = {lang: 1.0 for lang in LANGS}
 
@@ -67,6 +48,12 @@ VARIANTS = [
     ("dense e5 only", {(retrieval, "LEXICAL_WEIGHT"): ZERO}),
     ("BM25 only", {(retrieval, "DENSE_WEIGHT"): ZERO}),
 ]
+
+
+# Every setting some variant changes, at its value in the code (restored after each variant).
+DEFAULTS = {
+    (module, name): copy.deepcopy(getattr(module, name)) for _, changes in VARIANTS for module, name in changes
+}
 
 
 def apply(changes: dict) -> None:
