@@ -24,6 +24,16 @@ _MONEY_RE = re.compile(
     r"|\d[\d.,]*\s*%",
     re.IGNORECASE,
 )
+_PRICE_RE = re.compile(
+    r"(?<![\d.,])\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ)(?!\w)"
+    r"|\$\s*\d[\d.,]*(?!\s*(?:billion|bn|tỷ))",
+    re.IGNORECASE,
+)
+# a price that changes ("giá tour rẻ hơn bao nhiêu", "how much did prices rise") may be a share
+_PRICE_CHANGE_RE = re.compile(
+    r"\b(?:giam|tang|re hon|cao hon|dat hon|thap hon|chenh|rise|rose|risen|fall|fell|fallen|drop\w*|cut|"
+    r"cheaper|higher|lower|increase\w*|decrease\w*|reduc\w*|discount\w*|more|less)\b"
+)
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
 _IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|who chairs|who leads|who runs|"
                           r"who directs|whose name|what is the name|lanh dao nao|quan chuc nao|can bo nao)\b")
@@ -38,12 +48,12 @@ _QTYPES = {
     "duration": ("bao lau", "how long", "how many years", "bao nhieu nam"),
     "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "gia tri", "tong muc dau tu",
               "how much money", "total investment", "investment value", "budget", "how much funding",
-              "cost", "worth", "muc gia", "gia bao nhieu", "gia la bao nhieu", "what price", "price of",
-              "what is the price", "tariff",
-              # prices people pay or earn: tickets, fees, wages
+              "cost", "worth", "tariff"),
+    # prices people pay or earn: tickets, fees, wages (money too: see question_types)
+    "price": ("muc gia", "what price", "price of", "what is the price",
               "gia ve", "ve bao nhieu", "hoc phi", "vien phi", "muc luong", "tien luong", "luong khoi diem",
               "luong trung binh", "luong co ban", "thu nhap binh quan", "thu nhap trung binh", "ticket",
-              "fare", "fares", "tuition", "salary", "salaries", "wage", "wages", "fee", "fees"),
+              "fare", "fares", "tuition", "salary", "salaries", "wage", "wages", "fee", "fees", "toll", "tolls"),
     "percent": ("bao nhieu phan tram", "bao nhieu %", "what share", "what percentage", "what percent",
                 "ty le", "ti le", "ty trong", "by what percent"),
     "count": ("bao nhieu", "how many", "how much", "number of", "by how much"),
@@ -70,6 +80,12 @@ _QUANTITY_ASK_RE = re.compile(
     r"\bwhat (?:is |was |will be |are |were )?(?:the )?(?:(?:total|combined|planned|estimated|expected|average|"
     r"annual|new|current|designed?|maximum) )*(?:[\w-]+ ){0,2}?(?:capacity|amount|number|value|area|output|"
     r"volume|population|revenue|turnover|size|scale|rate|share|percentage)\b"
+)
+_PRICE_CUE_RE = re.compile(r"\b(?:" + "|".join(re.escape(cue) for cue in _QTYPES["price"]) + r")\b")
+# "giá X bao nhiêu": accent-folded "gia" is also Gia Lai, gia tăng, giá trị, tham gia, quốc gia
+_PRICE_ASK_RE = re.compile(
+    r"(?<!tham )(?<!quoc )(?<!nha )\bgia (?!lai\b|tri\b|tang\b|dinh\b|nhap\b|han\b|cong\b|hoa\b|su\b|vi\b|toc\b|re\b|"
+    r"nghia\b|kiem\b|co\b|the\b)(?:[\w/.-]+ ){0,5}?bao nhieu\b"
 )
 _LENGTH_ASK_RE = re.compile(
     r"\b(?:chieu dai|dai (?:khoang )?bao nhieu|length(?! of (?:stay|time|service|the stay))|how far"
@@ -117,13 +133,15 @@ def asked_units(question: str) -> list[str]:
 
 
 def question_types(question: str) -> set[str]:
-    """What a question asks for: year (or date), duration, money, percent, count, unit, length, province,
-    person, place."""
+    """What a question asks for: year (or date), duration, money, price, percent, count, unit, length,
+    province, person, place."""
     q = " " + " ".join(fold(question).replace("?", " ? ").split()) + " "
     found = set()
     for kind, cues in _QTYPES.items():
         if any((" " + cue) in q for cue in cues):
             found.add(kind)
+    if "price" in found and not _PRICE_CUE_RE.search(q):
+        found.discard("price")  # a whole word: "fee" is not "feed", "fare" not "farewell"
     if re.search(r"\bmấy\b", question.lower()):
         found.add("count")  # only with diacritics: accent-free "may" is also "máy" (machine)
     if _WHICH_PERSON_RE.search(q):
@@ -137,6 +155,10 @@ def question_types(question: str) -> set[str]:
         found.add("count")  # "what total capacity ...", "what is the combined value of ..."
     if _MONEY_ASK_RE.search(q):
         found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
+    if _PRICE_ASK_RE.search(q):
+        found.add("price")  # "giá cà phê hôm nay bao nhiêu", "gia thue dat ... bao nhieu"
+    if "price" in found:
+        found.add("money")
     if "percent" in found:
         found.discard("money")  # "what share of GRDP will logistics costs be": a share is asked
     if "money" in found and found & {"person", "province", "place", "year"} and not any(
@@ -161,6 +183,10 @@ def satisfies(kind: str, text: str, question: str) -> bool:
         return "%" in text or "phần trăm" in text.lower()
     if kind == "money":
         return bool(_MONEY_RE.search(text))
+    if kind == "price":  # what one pays or earns, not billions of investment: "990.000 đồng", "8 triệu đồng/tháng"
+        if _PRICE_RE.search(text):
+            return True
+        return "%" in text and bool(_PRICE_CHANGE_RE.search(fold(question)))
     if kind == "length":
         return bool(_LENGTH_RE.search(text))
     if kind == "unit":  # a number in the unit asked: "61.200 ha", "3,9 triệu tấn", "45 đến 65 km"

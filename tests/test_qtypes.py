@@ -23,8 +23,13 @@ from assistant.qtypes import asked_units, question_types, satisfies
         ("What total power generation capacity do the provinces want by 2030?", {"count"}),
         ("What is the name of the project?", set()),
         # prices people pay or earn are money
-        ("tuyen metro gia ve bao nhieu 1 luot?", {"money", "count"}),
-        ("What will a ticket cost?", {"money"}),
+        ("tuyen metro gia ve bao nhieu 1 luot?", {"money", "price", "count"}),
+        ("What will a ticket cost?", {"money", "price"}),
+        ("gia ca phe hom nay bao nhieu 1 kg", {"money", "price", "count"}),
+        # accent-folded "gia" of other words, and "fee" inside "feed", ask no price
+        ("tham gia bao nhieu doanh nghiep?", {"count"}),
+        ("Gia Lai co bao nhieu nha may?", {"count"}),
+        ("How many stations will feed data to the centre?", {"count"}),
         ("What share of GRDP will logistics costs be?", {"percent", "count"}),
         # a length is in km, not a duration
         ("How long is the expressway?", {"length"}),
@@ -58,6 +63,12 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("money", "tổng mức đầu tư khoảng 18.950 tỷ", "bao nhiêu tiền?", True),
         ("money", "giá 1,2 triệu đồng/khách", "giá vé bao nhiêu?", True),
         ("money", "chi phí giảm 20-25%", "How much did costs drop?", True),  # by a share
+        # a price is what one pays or earns, not billions of investment or a share of something else
+        ("price", "giá 990.000 đồng/thẻ", "Thẻ giá bao nhiêu?", True),
+        ("price", "mức lương tối thiểu 8 triệu đồng/tháng", "luong khoi diem bao nhieu?", True),
+        ("price", "tổng mức đầu tư 7.938 tỷ đồng", "Giá vé bao nhiêu?", False),
+        ("price", "xuất khẩu đạt 1,84 tỷ USD, tăng 27%", "Giá vé bao nhiêu?", False),
+        ("price", "giá tour rẻ hơn 12-15%", "gia tour re hon bao nhieu?", True),
         ("percent", "chiếm khoảng 18% GRDP", "bao nhiêu phần trăm?", True),
         # a number the question itself names is not the count it asks for
         ("count", "giai đoạn 2 của dự án", "giai đoạn 2 có bao nhiêu hạng mục?", False),
