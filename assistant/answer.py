@@ -35,6 +35,9 @@ ANSWER_PASSAGES = 3
 # Share of a sentence's coverage judged with the sentence before it (which often names the subject).
 CONTEXT_SHARE = 0.6
 USE_YEAR_CHECK = True  # a year the question names must be in the answering passage (ablation switch)
+# a sentence holding what the best one lacks, from another passage, must be about the question
+# too: half the best's coverage ("nhà đầu tư nào rót vốn vào dự án hydro": not EVN's power line)
+HOLDER_COVERAGE = 0.5
 SECOND_SENTENCE = 0.6  # a second sentence scoring at least this share of the best is shown too
 
 # A question about the chairman is not answered by a sentence about a vice-chairman.
@@ -196,7 +199,8 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         # the best-matching sentence names the subject (or holds one of two asked-for things), a
         # neighbour holds the rest ("... Vành đai phía Tây 2 ... dài 34 km" / "... hoàn thành năm 2028")
         missing_kinds = kinds - best.held
-        holders = [c for c in candidates if c.held >= missing_kinds and c.has_province and c is not best]
+        holders = [c for c in candidates if c.held >= missing_kinds and c.has_province and c is not best
+                   and (c.hit_rank == best.hit_rank or c.coverage >= HOLDER_COVERAGE * best.coverage)]
         if holders:
             holder = max(holders, key=lambda c: (c.hit_rank == best.hit_rank, c.score))
             fits = len(best.text) + len(holder.text) + 8 <= MAX_ANSWER_CHARS

@@ -39,6 +39,18 @@ _IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|wh
                           r"who directs|whose name|what is the name|lanh dao nao|quan chuc nao|can bo nao)\b")
 _AGENT_RE = re.compile(r"\b(?:nhà [a-zà-ỹđ]+|doanh nghiệp|tập đoàn|công ty|tổ chức|hiệp hội|người|lãnh đạo|"
                        r"chuyên gia|bác sĩ|Sở|Bộ|UBND|Ủy ban|Hội đồng|[Cc]hủ tịch|[Gg]iám đốc|[Bb]í thư)\b")
+# a named company, bank or hospital: "Công ty CP Kho vận Tây Nam Bộ", "Tập đoàn Điện lực Việt Nam"
+_ORGANISATION_RE = re.compile(
+    r"\b(?:Tổng [Cc]ông ty|Công ty|Tập đoàn|Liên danh|Ngân hàng|Bệnh viện|Hãng|Group|Corporation|Corp|JSC|Ltd)\b"
+)
+# asking which company, investor, contractor, bank or hospital (an agency or a person is asked otherwise)
+_ORGANISATION_ASK_RE = re.compile(
+    r"\b(?:cong ty|cty|doanh nghiep|dn|nha thau|nha dau tu|chu dau tu|tap doan|hang|ngan hang|benh vien|bv)"
+    r"\s+(?:nao|la ai)\b|\b(?:do ai|ai) (?:dau tu|thi cong|xay dung)\b"
+    r"|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:compan(?:y|ies)|firms?|contractors?|investors?|developers?|"
+    r"corporations?|banks?|hospitals?)\b"
+    r"|\bwho (?:is|are|will be|was|were|will) (?:the )?(?:invest\w*|build\w*|develop\w*|financ\w*|fund\w*|contractors?)\b"
+)
 _PLACE_RE = re.compile(r"\b(tại|ở|đến|về)\s+(TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])")
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {
@@ -134,7 +146,7 @@ def asked_units(question: str) -> list[str]:
 
 def question_types(question: str) -> set[str]:
     """What a question asks for: year (or date), duration, money, price, percent, count, unit, length,
-    province, person, place."""
+    province, person, organisation, place."""
     q = " " + " ".join(fold(question).replace("?", " ? ").split()) + " "
     found = set()
     for kind, cues in _QTYPES.items():
@@ -155,6 +167,9 @@ def question_types(question: str) -> set[str]:
         found.add("count")  # "what total capacity ...", "what is the combined value of ..."
     if _MONEY_ASK_RE.search(q):
         found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
+    if _ORGANISATION_ASK_RE.search(q):
+        found.add("organisation")  # "nhà thầu nào", "which companies": a named company, not a person
+        found.discard("person")
     if _PRICE_ASK_RE.search(q):
         found.add("price")  # "giá cà phê hôm nay bao nhiêu", "gia thue dat ... bao nhieu"
     if "price" in found:
@@ -207,6 +222,8 @@ def satisfies(kind: str, text: str, question: str) -> bool:
         # đốc?" / "who heads ...?" only by a name
         folded = fold(question)
         return not (_IDENTITY_RE.search(folded) or _WHICH_PERSON_RE.search(folded)) and bool(_AGENT_RE.search(text))
+    if kind == "organisation":
+        return bool(_ORGANISATION_RE.search(text))
     if kind == "place":  # "tại TP Buôn Ma Thuột": a place named as where something is, not any province
         return bool(_PLACE_RE.search(text))
     return True

@@ -21,6 +21,7 @@ ANSWERED = [
     ("Tập đoàn Minh Phú bao tiêu tôm sú của bao nhiêu hợp tác xã?", "12 hợp tác xã", "ca-mau-tom.md"),
     ("Lâm Đồng và TP.HCM cam kết xây dựng bao nhiêu vườn ươm hoa công nghệ cao?", "37 vườn ươm", "lam-dong-hoa.txt"),
     ("Giám đốc Sở Nông nghiệp tỉnh Lâm Đồng là ai?", "Nguyễn Thị Kim Lan", "lam-dong-hoa.txt"),
+    ("Doanh nghiệp nào bao tiêu tôm sú sinh thái ở Ngọc Hiển?", "Tập đoàn Minh Phú", "ca-mau-tom.md"),
     # the Quảng Ngãi article is stored NFD; answers quote the file's own text
     ("Cảng cá Sa Huỳnh sau mở rộng đón được bao nhiêu tàu cá?", "420 tàu cá", "quang-ngai-cang-ca-nfd.txt"),
     ("Sản lượng thủy sản qua cảng Sa Huỳnh dự kiến bao nhiêu tấn mỗi năm?", "95.000 tấn", "quang-ngai-cang-ca-nfd.txt"),
@@ -45,6 +46,10 @@ ABSTAINED = [
     # the article gives the area in hectares, not an output in tonnes
     ("Cà Mau đặt mục tiêu đến năm 2027 thu hoạch bao nhiêu tấn tôm sinh thái?", "vi", "no figure in tonnes"),
     ("How many tonnes of ecological shrimp does Ca Mau target by 2027?", "en", "no figure in tonnes"),
+    # a ticket price is not the 586 billion invested; no company is named for the port works
+    # (Minh Phú, in another article, is not about the port)
+    ("Giá vé tham quan cảng cá Sa Huỳnh là bao nhiêu?", "vi", "only the investment, in billions"),
+    ("Nhà thầu nào thi công mở rộng cảng cá Sa Huỳnh?", "vi", "no contractor is named"),
 ]
 
 
@@ -221,3 +226,22 @@ def test_a_question_naming_a_province_is_answered_from_a_passage_about_it(built)
     answer = built.ask("noi dung hop tac giua tphcm va ha tinh gom nhung gi?")
     assert not answer.abstained, answer.support
     assert all("Hà Tĩnh" in c.hit.passage.provinces for c in answer.citations), answer.answer
+
+
+HYDROGEN_ARTICLE = """Quảng Ngãi kêu gọi đầu tư hydro xanh tại Dung Quất
+Tỉnh Quảng Ngãi đang kêu gọi đầu tư dự án sản xuất hydro xanh và amoniac xanh tại Khu kinh tế Dung Quất, công suất 100.000 tấn hydro mỗi năm, tổng vốn khoảng 3 tỷ USD.
+Lưới điện
+Để có đủ điện, hai tỉnh đề xuất Tập đoàn Điện lực Việt Nam đầu tư đường dây 500 kV Pleiku – Dung Quất dài khoảng 210 km, đóng điện trước năm 2029.
+"""
+
+
+def test_what_the_best_sentence_lacks_is_not_taken_from_a_passage_about_something_else(fresh):
+    # the power-line paragraph names a company but is not about the hydrogen project's investor
+    assistant = fresh(with_seed=False, with_fixtures=False)
+    (assistant.settings.corpus_dir / "quang-ngai-hydro.txt").write_text(HYDROGEN_ARTICLE, encoding="utf-8")
+    assistant.ensure_index()
+    answer = assistant.ask("Nhà đầu tư nào đã rót vốn vào dự án hydro xanh Dung Quất?")
+    assert answer.abstained, answer.answer
+    # asked about the power line itself, the same sentence answers
+    answer = assistant.ask("Doanh nghiệp nào đầu tư đường dây 500 kV Pleiku – Dung Quất?")
+    assert "Tập đoàn Điện lực Việt Nam" in answer.answer, answer.support

@@ -30,6 +30,11 @@ from assistant.qtypes import asked_units, question_types, satisfies
         ("tham gia bao nhieu doanh nghiep?", {"count"}),
         ("Gia Lai co bao nhieu nha may?", {"count"}),
         ("How many stations will feed data to the centre?", {"count"}),
+        # a company, investor, contractor or hospital is asked for, not a person
+        ("Nhà thầu nào thi công cao tốc?", {"organisation"}),
+        ("cty nao bao tieu nong san?", {"organisation"}),
+        ("Which Japanese companies leased space in the data centre?", {"organisation"}),
+        ("Who is investing in the cold logistics hub?", {"organisation"}),
         ("What share of GRDP will logistics costs be?", {"percent", "count"}),
         # a length is in km, not a duration
         ("How long is the expressway?", {"length"}),
@@ -69,6 +74,8 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("price", "tổng mức đầu tư 7.938 tỷ đồng", "Giá vé bao nhiêu?", False),
         ("price", "xuất khẩu đạt 1,84 tỷ USD, tăng 27%", "Giá vé bao nhiêu?", False),
         ("price", "giá tour rẻ hơn 12-15%", "gia tour re hon bao nhieu?", True),
+        ("organisation", "Dự án do Công ty CP Kho vận Tây Nam Bộ đầu tư", "Ai đầu tư?", True),
+        ("organisation", "Tỉnh đang kêu gọi các nhà đầu tư", "Nhà đầu tư nào?", False),
         ("percent", "chiếm khoảng 18% GRDP", "bao nhiêu phần trăm?", True),
         # a number the question itself names is not the count it asks for
         ("count", "giai đoạn 2 của dự án", "giai đoạn 2 có bao nhiêu hạng mục?", False),
