@@ -43,6 +43,7 @@ CANDIDATES = 50
 EXPANSION_WEIGHT = 0.8  # 1.2 measured better on the inspected sets, worse on holdout5: docs/quality.md
 USE_RESTORE = True  # ablation switches (bench/ablation.py)
 USE_EXPANSION = True
+USE_DENSE_EXPANSION = True
 USE_SHORTHAND = True
 USE_SYNONYMS = True
 
@@ -189,6 +190,10 @@ class PassageIndex:
         info = info or analyse_question(question)
         if USE_RESTORE and info.kind == "vi-noaccent" and not info.dense_text:
             info.dense_text = self.restorer.restore(info.text)
+        if USE_DENSE_EXPANSION and info.kind == "en" and info.expansion_groups and not info.dense_text:
+            # e5 reads "cooperation programme (chương trình hợp tác)" closer to the Vietnamese
+            # passage than the English alone: the glossary's first equivalent of each term
+            info.dense_text = f"{info.text} ({', '.join(group[0] for group in info.expansion_groups)})"
         dense = self.dense_scores(info)
         lists = [(dense, DENSE_WEIGHT[info.kind])]
         if info.kind == "en":

@@ -1,6 +1,6 @@
 """Ablation study for retrieval and answering: each technique switched off in turn, same run.
 
-    python bench/ablation.py                     # the dev set and the five inspected held-out sets, pooled
+    python bench/ablation.py                     # the dev set and the seven inspected held-out sets, pooled
     python bench/ablation.py --set corpus eval/dev.jsonl [--set CORPUS QA ...] [--index /tmp/hoidap-ablation]
 
 Prints MRR@5 / hit@3 per language, key-fact rate, out-of-scope abstentions and false abstentions,
@@ -33,6 +33,8 @@ VARIANTS = [
     ("underthesea word segmentation instead of bigrams", {(lexical, "SEGMENTER"): "underthesea"}),
     ("- English->Vietnamese glossary expansion", {(retrieval, "USE_EXPANSION"): False}),
     ("glossary list weighted 1.2 (is 0.8)", {(retrieval, "EXPANSION_WEIGHT"): 1.2}),
+    ("- glossary terms in the dense query (English dense floor back to 0.75)",
+     {(retrieval, "USE_DENSE_EXPANSION"): False, (answer, "MIN_DENSE"): {**answer.MIN_DENSE, "en": 0.75}}),
     ("- chat shorthand and acronym expansion", {(retrieval, "USE_SHORTHAND"): False}),
     ("- Vietnamese synonym groups in answer coverage", {(retrieval, "USE_SYNONYMS"): False}),
     ("- folded BM25 list for questions with diacritics", {(retrieval, "FOLDED_WEIGHT_VI"): 0.0}),
@@ -41,6 +43,7 @@ VARIANTS = [
     ("- sentence context in answer coverage", {(answer, "CONTEXT_SHARE"): 0.0}),
     ("second sentence only at 85% of the best (was 60%)", {(answer, "SECOND_SENTENCE"): 0.85}),
     ("- second sentence", {(answer, "SECOND_SENTENCE"): 99.0}),
+    ("what the best sentence lacks taken from any top passage", {(answer, "HOLDER_COVERAGE"): 0.0}),
     ("- province boost", {(retrieval, "PROVINCE_BOOST"): 0.0}),
     ("- year named in the question must be in the answering passage", {(answer, "USE_YEAR_CHECK"): False}),
     ("- accent-free questions: some word pair must be in a top passage", {(answer, "MIN_PHRASE_COVERAGE"): 0.0}),
@@ -68,13 +71,15 @@ SETS = [
     (ROOT / "eval" / "holdout2" / "corpus", ROOT / "eval" / "holdout2" / "qa.jsonl"),
     (ROOT / "eval" / "holdout3" / "corpus", ROOT / "eval" / "holdout3" / "qa.jsonl"),
     (ROOT / "eval" / "holdout4" / "corpus", ROOT / "eval" / "holdout4" / "qa.jsonl"),
+    (ROOT / "eval" / "holdout5" / "corpus", ROOT / "eval" / "holdout5" / "qa.jsonl"),
+    (ROOT / "eval" / "holdout6" / "corpus", ROOT / "eval" / "holdout6" / "qa.jsonl"),
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", nargs=2, action="append", metavar=("CORPUS", "QA"), type=Path,
-                        help="a corpus folder and its question set (repeatable; default: the dev set and the five inspected held-out sets)")
+                        help="a corpus folder and its question set (repeatable; default: the dev set and the seven inspected held-out sets)")
     parser.add_argument("--index", type=Path, default=Path("/tmp/hoidap-ablation"),
                         help="parent folder of the indexes (one per corpus)")
     args = parser.parse_args()

@@ -33,3 +33,23 @@ def test_analyse_question_tells_the_three_kinds_and_spells_out_shorthand():
     assert info.text == "nghe an được ho tro CNTT gi"
     assert info.acronyms == [("CNTT", "công nghệ thông tin")]
     assert info.provinces == ["Nghệ An"]
+
+
+def test_an_english_question_is_embedded_with_the_glossary_equivalents_of_its_terms(e5):
+    import numpy as np
+
+    from assistant.retrieval import PassageIndex
+
+    texts = ["Cà Mau đặt mục tiêu đến năm 2027 có 150.000 ha nuôi tôm sinh thái.",
+             "Đà Nẵng khai mạc lễ hội pháo hoa quốc tế với 8 đội trình diễn."]
+    passages = [Passage("a.txt", "Title", "", t, 0, len(t)) for t in texts]
+    index = PassageIndex([p.id for p in passages], passages, e5.embed_passages(texts), e5)
+    question = "How many hectares of shrimp farming does Ca Mau target?"
+    info = analyse_question(question)
+    hits = index.search(question, k=2, info=info)
+    assert info.dense_text == question + " (ha, nuôi tôm, mục tiêu)", info.dense_text
+    assert hits[0].passage.text == texts[0]
+    # the Vietnamese words bring the question closer to the Vietnamese passage it is about
+    plain = float(index.vectors[0] @ e5.embed_question(question))
+    assert hits[0].score > plain, (hits[0].score, plain)
+    assert np.isclose(hits[0].score, float(index.vectors[0] @ e5.embed_question(info.dense_text)))
