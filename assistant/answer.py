@@ -269,6 +269,12 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
 _NUMBER_WORDS = {str(n): word for n, word in enumerate("hai ba bon nam sau bay tam chin muoi".split(), start=2)}
 _COUNT_RE = re.compile(r"(?<![\w/.,])(\d{1,2})\s+(?=[^\W\d_])")
 _YEAR_RE = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d.,]\d)")
+# "bao nhiêu tấn 1 năm", "giá vé bao nhiêu 1 lượt": a one before a unit of time or measure means
+# "per", which the article writes as "mỗi năm" or "/lượt"
+_PER_ONE_RE = re.compile(
+    r"(?<![\w/.,])1\s+(?:nam|thang|quy|ngay|tuan|gio|tieng|luot|nguoi|kg|ky|ki|tan|ha|lan|chuyen|xe|can|khach|ho|"
+    r"con|cay|km|m2|suat|ve|chiec|lo|thung|year|month|day|week|hour|person|visitor|tonne|ton|trip|kilo)\b"
+)
 _NAME_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 
 
@@ -292,12 +298,15 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], ar
         if all(w in article_words for w in lexical.surface_words(words))
         for part in _NAME_TOKEN_RE.findall(acronym)
     }
+    per_one = bool(_PER_ONE_RE.search(fold(text)))
     missing = []
     for i, token in enumerate(tokens):
         if fold(token) in spelled_out:
             continue
         if token[0].isdigit():
             wanted = token.lstrip("0") or "0"
+            if wanted == "1" and per_one:
+                continue
             # "3 tỉnh" asked, "ba tỉnh" written: small numbers are usually spelled out in the press
             spelled = _NUMBER_WORDS.get(wanted) if wanted in counts else None
             if not any(w.lstrip("0") == wanted for w in article_words) and spelled not in article_words:

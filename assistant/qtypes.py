@@ -51,7 +51,11 @@ _ORGANISATION_ASK_RE = re.compile(
     r"corporations?|banks?|hospitals?)\b"
     r"|\bwho (?:is|are|will be|was|were|will) (?:the )?(?:invest\w*|build\w*|develop\w*|financ\w*|fund\w*|contractors?)\b"
 )
-_PLACE_RE = re.compile(r"\b(tại|ở|đến|về)\s+(TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])")
+# "tại TP Buôn Ma Thuột", "ở xã Hải An", "tại khu vực Trần Đề": a place named as where something is
+_PLACE_RE = re.compile(
+    r"\b(tại|ở|đến|về)\s+(?:(?:khu vực|khu|vùng|địa bàn|cảng|sân bay|bến)\s+)?"
+    r"(TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])"
+)
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {
     "year": ("nam nao", "khi nao", "bao gio", "luc nao", "thoi diem nao", "tu nam", "nam bao nhieu",
@@ -109,7 +113,7 @@ _LENGTH_RE = re.compile(r"\d[\d.,]*\s*(?:km|m|mét|ki-lô-mét|kilômét)(?![\w-
 # question's spellings (accent-folded) and how Vietnamese press text writes them after a number.
 _UNITS = {
     "ha": (("ha", "hec ta", "hecta", "hectare", "hectares"), ("ha", "héc-ta", "hécta", "hecta")),
-    "tấn": (("tan", "tonne", "tonnes", "ton", "tons"), ("tấn",)),
+    "tấn": (("tan", "tonne", "tonnes", "ton", "tons"), ("tấn", "dwt")),  # a ship's tonnage: "100.000 DWT"
     "km": (("km", "ki lo met", "kilomet", "kilometre", "kilometres", "kilometer", "kilometers"),
            ("km", "ki-lô-mét", "kilômét")),
     "MW": (("mw", "megawatt", "megawatts", "mega oat"), ("mw",)),

@@ -177,6 +177,9 @@ def test_a_small_count_asked_in_digits_is_known_when_the_article_spells_it_out()
     # a number that names one of a series ("tuyến số 1") or a unit ("m2") is not a count
     question = "tuyen so 1 dai bao nhieu km"
     assert unknown_mentions(question, analyse_question(question), words) == ["1"]
+    # "1 năm" before a unit of time or measure is "per year" ("mỗi năm"), not a count to find
+    question = "to cong tac hop bao nhieu lan 1 nam"
+    assert unknown_mentions(question, analyse_question(question), words) == []
 
 
 def test_a_vietnamese_name_in_an_english_question_must_occur_as_a_phrase():

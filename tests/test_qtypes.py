@@ -75,6 +75,8 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("price", "xuất khẩu đạt 1,84 tỷ USD, tăng 27%", "Giá vé bao nhiêu?", False),
         ("price", "giá tour rẻ hơn 12-15%", "gia tour re hon bao nhieu?", True),
         ("organisation", "Dự án do Công ty CP Kho vận Tây Nam Bộ đầu tư", "Ai đầu tư?", True),
+        ("place", "xây cảng hậu cần tại khu vực Trần Đề (Cần Thơ)", "Xây ở đâu?", True),
+        ("place", "triển khai tại khu vực này trong năm tới", "Xây ở đâu?", False),
         ("organisation", "Tỉnh đang kêu gọi các nhà đầu tư", "Nhà đầu tư nào?", False),
         ("percent", "chiếm khoảng 18% GRDP", "bao nhiêu phần trăm?", True),
         # a number the question itself names is not the count it asks for
@@ -113,6 +115,7 @@ def test_asked_units(question, units):
     "text, question, expected",
     [
         ("An Giang dẫn đầu với 61.200 ha", "bao nhiêu héc-ta?", True),
+        ("tiếp nhận tàu trọng tải đến 100.000 DWT", "cang don duoc tau bao nhieu tan", True),  # tonnage
         ("sản lượng hơn 3,9 triệu tấn", "How many tonnes?", True),
         ("xâm nhập sâu từ 45 đến 65 km", "bao nhieu km", True),
         ("diện tích 61.200 ha", "bao nhiêu tấn?", False),
