@@ -177,6 +177,11 @@ _CITY_NAME_RE = re.compile(r"\s+(?:(?i:hcm|ho\b|hồ\b)|[A-ZĐ])")
 _ACRONYM_WORDS = {key: fold(words).replace("-", " ").split() for key, words in ACRONYMS.items()}
 
 
+# "bn" closing a question after "ko", "không", "nhé"... is "bạn" (you), not "bao nhiêu"
+_YOU_AT_END_RE = re.compile(r"\s*[?!.]*\s*$")
+_YOU_BEFORE_RE = re.compile(r"\b(?:ko|k|khong|hong|hok|chua|nhe|nha|voi|a|ha|di|oi|cam on|bao nhieu)\s*[?,]?\s*$")
+
+
 def expand_shorthand(question: str) -> tuple[str, list[tuple[str, str]]]:
     """The question with chat shorthand spelled out, and the (acronym, words) pairs it names.
 
@@ -191,6 +196,9 @@ def expand_shorthand(question: str) -> tuple[str, list[tuple[str, str]]]:
         if key in CHAT_SHORTHAND and token.islower() and " " not in token:
             if key == "tp" and _CITY_NAME_RE.match(question, match.end()):
                 return token
+            if key == "bn" and _YOU_AT_END_RE.match(question, match.end()) and _YOU_BEFORE_RE.search(
+                    fold(question[:match.start()])):
+                return "bạn"  # "có trận nào hay ko bn?": a question ending in "you", not "how many"
             return CHAT_SHORTHAND[key]
         if key in ACRONYMS and (len(key) > 2 or not token.islower() or "-" in token):
             # two lower-case letters are too often an ordinary word typed without accents

@@ -162,6 +162,10 @@ def test_split_sentences_on_blank_text_is_empty():
     [
         ("cao bang dc chuyen giao gi", "cao bang được chuyen giao gi"),
         ("ko biet bn tinh", "không biet bao nhiêu tinh"),
+        # closing a question after "ko" (or after "bao nhieu"), "bn" is "bạn", you
+        ("toi nay co tran nao hay ko bn?", "toi nay co tran nao hay không bạn?"),
+        ("gia ve bao nhieu bn?", "gia ve bao nhieu bạn?"),
+        ("gia ve bn?", "gia ve bao nhiêu?"),
         ("tp can ky ket voi tinh nao", "thành phố can ky ket voi tinh nao"),
         # part of a city's name: left for the province gazetteer
         ("tp hcm ky voi may tinh", "tp hcm ky voi may tinh"),
