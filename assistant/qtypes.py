@@ -41,25 +41,26 @@ _AGENT_RE = re.compile(r"\b(?:nhà [a-zà-ỹđ]+|doanh nghiệp|tập đoàn|c�
                        r"chuyên gia|bác sĩ|Sở|Bộ|UBND|Ủy ban|Hội đồng|[Cc]hủ tịch|[Gg]iám đốc|[Bb]í thư)\b")
 # a named company, bank or hospital: "Công ty CP Kho vận Tây Nam Bộ", "Tập đoàn Điện lực Việt Nam"
 _ORGANISATION_RE = re.compile(
-    r"\b(?:Tổng [Cc]ông ty|Công ty|Tập đoàn|Liên danh|Ngân hàng|Bệnh viện|Hãng|Group|Corporation|Corp|JSC|Ltd)\b"
+    r"\b(?:Tổng [Cc]ông ty|Công ty|Tập đoàn|Liên danh|Ngân hàng|Bệnh viện|Hãng|[Hh]ãng hàng không|Group|Corporation|"
+    r"Corp|JSC|Ltd|Holdings|Airlines|Airways|Air|Bank)\b"
 )
 # asking which company, investor, contractor, bank or hospital (an agency or a person is asked otherwise)
 _ORGANISATION_ASK_RE = re.compile(
-    r"\b(?:cong ty|cty|doanh nghiep|dn|nha thau|nha dau tu|chu dau tu|tap doan|hang|ngan hang|benh vien|bv)"
+    r"\b(?:cong ty|cty|doanh nghiep|dn|nha thau|nha dau tu|chu dau tu|tap doan|hang hang khong|ngan hang|benh vien|bv)"
     r"\s+(?:nao|la ai)\b|\b(?:do ai|ai) (?:dau tu|thi cong|xay dung)\b"
     r"|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:compan(?:y|ies)|firms?|contractors?|investors?|developers?|"
-    r"corporations?|banks?|hospitals?)\b"
+    r"corporations?|banks?|hospitals?|airlines?|carriers?)\b"
     r"|\bwho (?:is|are|will be|was|were|will) (?:the )?(?:invest\w*|build\w*|develop\w*|financ\w*|fund\w*|contractors?)\b"
 )
-# "tại TP Buôn Ma Thuột", "ở xã Hải An", "tại khu vực Trần Đề": a place named as where something is
+# "tại TP Buôn Ma Thuột", "ở xã Hải An", "tại khu vực Trần Đề", "tại đầm Cù Mông": a place named as
+# where something is (after "đến" / "về" only right away: "về các doanh nghiệp Hàn Quốc" is no place)
 _PLACE_RE = re.compile(
-    r"\b(tại|ở|đến|về)\s+(?:(?:khu vực|khu|vùng|địa bàn|cảng|sân bay|bến)\s+)?"
-    r"(TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])"
+    r"\b(?:(?:tại|ở)\s+(?:[a-zà-ỹđ]+\s+){0,2}?|(?:đến|về)\s+)(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])"
 )
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {
     "year": ("nam nao", "khi nao", "bao gio", "luc nao", "thoi diem nao", "tu nam", "nam bao nhieu",
-             "thoi gian nao", "ngay nao", "thang nao", "when", "what year", "which year", "since when",
+             "thoi gian nao", "ngay nao", "thang nao", "what year", "which year", "since when",
              "what date", "what time"),
     "duration": ("bao lau", "how long", "how many years", "bao nhieu nam"),
     "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "gia tri", "tong muc dau tu",
@@ -80,6 +81,10 @@ _QTYPES = {
 }
 
 
+_WHEN_ASK_RE = re.compile(
+    r"^\W*when\b|\b(?:and|or|by|since|until|till)\s+when\b|\bwhen\s+(?:will|is|was|are|were|did|does|do|should|"
+    r"can|could|would|has|have|had|must|might|shall)\b|\bwhen\s*[?.]?\s*$"
+)
 _WHICH_PERSON_RE = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:officials?|leaders?|persons?|people|ministers?|chairman|"
     r"chairwoman|chairperson|director|officers?|experts?|spokesperson|representatives?|speakers?)\b"
@@ -158,6 +163,8 @@ def question_types(question: str) -> set[str]:
             found.add(kind)
     if "price" in found and not _PRICE_CUE_RE.search(q):
         found.discard("price")  # a whole word: "fee" is not "feed", "fare" not "farewell"
+    if _WHEN_ASK_RE.search(q):
+        found.add("year")  # "when will ...", "and by when?"; not "the loss crab suffers when it is trucked"
     if re.search(r"\bmấy\b", question.lower()):
         found.add("count")  # only with diacritics: accent-free "may" is also "máy" (machine)
     if _WHICH_PERSON_RE.search(q):
@@ -171,7 +178,8 @@ def question_types(question: str) -> set[str]:
         found.add("count")  # "what total capacity ...", "what is the combined value of ..."
     if _MONEY_ASK_RE.search(q):
         found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
-    if _ORGANISATION_ASK_RE.search(q):
+    if _ORGANISATION_ASK_RE.search(q) or re.search(r"\bhãng (?:nào|gì)\b", question.lower()):
+        # "hãng nào" (which airline or brand) only with diacritics: "hang nao" is also hàng, hạng
         found.add("organisation")  # "nhà thầu nào", "which companies": a named company, not a person
         found.discard("person")
     if _PRICE_ASK_RE.search(q):

@@ -1,6 +1,6 @@
 """Ablation study for retrieval and answering: each technique switched off in turn, same run.
 
-    python bench/ablation.py                     # the dev set and the seven inspected held-out sets, pooled
+    python bench/ablation.py                     # the dev set and the eight inspected held-out sets, pooled
     python bench/ablation.py --set corpus eval/dev.jsonl [--set CORPUS QA ...] [--index /tmp/hoidap-ablation]
 
 Prints MRR@5 / hit@3 per language, key-fact rate, out-of-scope abstentions and false abstentions,
@@ -73,13 +73,14 @@ SETS = [
     (ROOT / "eval" / "holdout4" / "corpus", ROOT / "eval" / "holdout4" / "qa.jsonl"),
     (ROOT / "eval" / "holdout5" / "corpus", ROOT / "eval" / "holdout5" / "qa.jsonl"),
     (ROOT / "eval" / "holdout6" / "corpus", ROOT / "eval" / "holdout6" / "qa.jsonl"),
+    (ROOT / "eval" / "holdout8" / "corpus", ROOT / "eval" / "holdout8" / "qa.jsonl"),
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", nargs=2, action="append", metavar=("CORPUS", "QA"), type=Path,
-                        help="a corpus folder and its question set (repeatable; default: the dev set and the seven inspected held-out sets)")
+                        help="a corpus folder and its question set (repeatable; default: the dev set and the eight inspected held-out sets)")
     parser.add_argument("--index", type=Path, default=Path("/tmp/hoidap-ablation"),
                         help="parent folder of the indexes (one per corpus)")
     args = parser.parse_args()

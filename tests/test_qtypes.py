@@ -35,6 +35,12 @@ from assistant.qtypes import asked_units, question_types, satisfies
         ("cty nao bao tieu nong san?", {"organisation"}),
         ("Which Japanese companies leased space in the data centre?", {"organisation"}),
         ("Who is investing in the cold logistics hub?", {"organisation"}),
+        ("Hãng nào khai thác đường bay?", {"organisation"}),
+        # typed without marks, "hang nao" is as often hàng (goods) or hạng (class)
+        ("duong bay nay hang nao khai thac?", set()),
+        # "when" asks for a time only as a question word, not inside a clause
+        ("What loss does the crab suffer when it is trucked to the city?", set()),
+        ("Which airline will resume the route, and when?", {"organisation", "year"}),
         ("What share of GRDP will logistics costs be?", {"percent", "count"}),
         # a length is in km, not a duration
         ("How long is the expressway?", {"length"}),
@@ -77,6 +83,9 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("organisation", "Dự án do Công ty CP Kho vận Tây Nam Bộ đầu tư", "Ai đầu tư?", True),
         ("place", "xây cảng hậu cần tại khu vực Trần Đề (Cần Thơ)", "Xây ở đâu?", True),
         ("place", "triển khai tại khu vực này trong năm tới", "Xây ở đâu?", False),
+        ("place", "thả 4,2 triệu con giống tại đầm Cù Mông", "thả ở đâu?", True),
+        ("place", "kêu gọi đầu tư về các doanh nghiệp Hàn Quốc", "ở đâu?", False),
+        ("organisation", "Sun PhuQuoc Airways mở đường bay Phú Quốc – Côn Đảo", "Hãng nào?", True),
         ("organisation", "Tỉnh đang kêu gọi các nhà đầu tư", "Nhà đầu tư nào?", False),
         ("percent", "chiếm khoảng 18% GRDP", "bao nhiêu phần trăm?", True),
         # a number the question itself names is not the count it asks for
