@@ -309,7 +309,9 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], ar
                 continue
             # "3 tỉnh" asked, "ba tỉnh" written: small numbers are usually spelled out in the press
             spelled = _NUMBER_WORDS.get(wanted) if wanted in counts else None
-            if not any(w.lstrip("0") == wanted for w in article_words) and spelled not in article_words:
+            plain = _plain_number(wanted)
+            if not any(_plain_number(w.lstrip("0")) == plain for w in article_words if w[:1].isdigit()) \
+                    and spelled not in article_words:
                 missing.append(token)
             continue
         if not token[0].isupper():
@@ -338,6 +340,14 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], ar
         if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
             missing.append(name)
     return missing
+
+
+_GROUPED_NUMBER_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
+def _plain_number(number: str) -> str:
+    """A number without thousands separators: "2.400" (press) and "2,400" (English) are "2400"."""
+    return re.sub(r"[.,]", "", number) if _GROUPED_NUMBER_RE.fullmatch(number) else number
 
 
 def _vietnamese_names(tokens: list[str]) -> list[str]:

@@ -103,9 +103,9 @@ _QUANTITY_ASK_RE = re.compile(
     r"volume|population|revenue|turnover|size|scale|rate|share|percentage)\b"
 )
 _PRICE_CUE_RE = re.compile(r"\b(?:" + "|".join(re.escape(cue) for cue in _QTYPES["price"]) + r")\b")
-# "giá X bao nhiêu": accent-folded "gia" is also Gia Lai, gia tăng, giá trị, tham gia, quốc gia
+# "giá X bao nhiêu": accent-folded "gia" is also Gia Lai, Rạch Giá, gia tăng, giá trị, tham gia, quốc gia
 _PRICE_ASK_RE = re.compile(
-    r"(?<!tham )(?<!quoc )(?<!nha )\bgia (?!lai\b|tri\b|tang\b|dinh\b|nhap\b|han\b|cong\b|hoa\b|su\b|vi\b|toc\b|re\b|"
+    r"(?<!tham )(?<!quoc )(?<!nha )(?<!rach )\bgia (?!lai\b|tri\b|tang\b|dinh\b|nhap\b|han\b|cong\b|hoa\b|su\b|vi\b|toc\b|re\b|"
     r"nghia\b|kiem\b|co\b|the\b)(?:[\w/.-]+ ){0,5}?bao nhieu\b"
 )
 _LENGTH_ASK_RE = re.compile(

@@ -177,6 +177,12 @@ def test_a_small_count_asked_in_digits_is_known_when_the_article_spells_it_out()
     # a number that names one of a series ("tuyến số 1") or a unit ("m2") is not a count
     question = "tuyen so 1 dai bao nhieu km"
     assert unknown_mentions(question, analyse_question(question), words) == ["1"]
+    # a number typed without the press's thousands separator is the same number ("2400m" / "2.400 m")
+    runway = set(surface_words("Đường băng sẽ được kéo dài lên 2.400 m, tăng 4,1%."))
+    for question in ("keo dai duong bang len 2400m het bao nhieu tien?", "Is the 2,400 m runway funded?"):
+        assert unknown_mentions(question, analyse_question(question), runway) == [], question
+    question = "duong bang dai 2500m"
+    assert unknown_mentions(question, analyse_question(question), runway) == ["2500"]
     # "1 năm" before a unit of time or measure is "per year" ("mỗi năm"), not a count to find
     question = "to cong tac hop bao nhieu lan 1 nam"
     assert unknown_mentions(question, analyse_question(question), words) == []

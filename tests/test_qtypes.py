@@ -29,6 +29,7 @@ from assistant.qtypes import asked_units, question_types, satisfies
         # accent-folded "gia" of other words, and "fee" inside "feed", ask no price
         ("tham gia bao nhieu doanh nghiep?", {"count"}),
         ("Gia Lai co bao nhieu nha may?", {"count"}),
+        ("duong bang san bay rach gia dai bao nhieu?", {"length", "count"}),  # Rạch Giá, no price
         ("How many stations will feed data to the centre?", {"count"}),
         # a company, investor, contractor or hospital is asked for, not a person
         ("Nhà thầu nào thi công cao tốc?", {"organisation"}),
