@@ -66,11 +66,6 @@ _QTYPES = {
     "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "gia tri", "tong muc dau tu",
               "how much money", "total investment", "investment value", "budget", "how much funding",
               "cost", "worth", "tariff"),
-    # prices people pay or earn: tickets, fees, wages (money too: see question_types)
-    "price": ("muc gia", "what price", "price of", "what is the price",
-              "gia ve", "ve bao nhieu", "hoc phi", "vien phi", "muc luong", "tien luong", "luong khoi diem",
-              "luong trung binh", "luong co ban", "thu nhap binh quan", "thu nhap trung binh", "ticket",
-              "fare", "fares", "tuition", "salary", "salaries", "wage", "wages", "fee", "fees", "toll", "tolls"),
     "percent": ("bao nhieu phan tram", "bao nhieu %", "what share", "what percentage", "what percent",
                 "ty le", "ti le", "ty trong", "by what percent"),
     "count": ("bao nhieu", "how many", "how much", "number of", "by how much"),
@@ -102,7 +97,13 @@ _QUANTITY_ASK_RE = re.compile(
     r"annual|new|current|designed?|maximum) )*(?:[\w-]+ ){0,2}?(?:capacity|amount|number|value|area|output|"
     r"volume|population|revenue|turnover|size|scale|rate|share|percentage)\b"
 )
-_PRICE_CUE_RE = re.compile(r"\b(?:" + "|".join(re.escape(cue) for cue in _QTYPES["price"]) + r")\b")
+# Prices people pay or earn: tickets, fees, wages (money too: see question_types). Whole words, unlike
+# the cues above: "fee" is not "feed", "fare" not "farewell".
+_PRICE_CUES = ("muc gia", "what price", "price of", "what is the price",
+               "gia ve", "ve bao nhieu", "hoc phi", "vien phi", "muc luong", "tien luong", "luong khoi diem",
+               "luong trung binh", "luong co ban", "thu nhap binh quan", "thu nhap trung binh", "ticket",
+               "fare", "fares", "tuition", "salary", "salaries", "wage", "wages", "fee", "fees", "toll", "tolls")
+_PRICE_CUE_RE = re.compile(r"(?<= )(?:" + "|".join(re.escape(cue) for cue in _PRICE_CUES) + r")\b")
 # "giá X bao nhiêu": accent-folded "gia" is also Gia Lai, Rạch Giá, gia tăng, giá trị, tham gia, quốc gia
 _PRICE_ASK_RE = re.compile(
     r"(?<!tham )(?<!quoc )(?<!nha )(?<!rach )\bgia (?!lai\b|tri\b|tang\b|dinh\b|nhap\b|han\b|cong\b|hoa\b|su\b|vi\b|toc\b|re\b|"
@@ -161,8 +162,6 @@ def question_types(question: str) -> set[str]:
     for kind, cues in _QTYPES.items():
         if any((" " + cue) in q for cue in cues):
             found.add(kind)
-    if "price" in found and not _PRICE_CUE_RE.search(q):
-        found.discard("price")  # a whole word: "fee" is not "feed", "fare" not "farewell"
     if _WHEN_ASK_RE.search(q):
         found.add("year")  # "when will ...", "and by when?"; not "the loss crab suffers when it is trucked"
     if re.search(r"\bmấy\b", question.lower()):
@@ -182,8 +181,8 @@ def question_types(question: str) -> set[str]:
         # "hãng nào" (which airline or brand) only with diacritics: "hang nao" is also hàng, hạng
         found.add("organisation")  # "nhà thầu nào", "which companies": a named company, not a person
         found.discard("person")
-    if _PRICE_ASK_RE.search(q):
-        found.add("price")  # "giá cà phê hôm nay bao nhiêu", "gia thue dat ... bao nhieu"
+    if _PRICE_CUE_RE.search(q) or _PRICE_ASK_RE.search(q):
+        found.add("price")  # "giá vé", "học phí", "giá cà phê hôm nay bao nhiêu", "gia thue dat ... bao nhieu"
     if "price" in found:
         found.add("money")
     if "percent" in found:
