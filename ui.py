@@ -33,6 +33,7 @@ from assistant.chain import Assistant
 from assistant.indexer import index_corpus
 from assistant.ingest import add_to_corpus
 from assistant.provinces import province_mentions
+from assistant.questions import QuestionError
 from assistant.retrieval import analyse_question
 from assistant.settings import Settings
 from assistant.store import Hit
@@ -313,7 +314,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
     def api_chat(question: str) -> str:
         """Answer a question from the indexed articles; returns the answer text with its cited passages."""
-        return answer_text(assistant.ask(question))
+        try:
+            return answer_text(assistant.ask(question))
+        except QuestionError as exc:  # the caller's mistake: say what it is, not "AppError"
+            raise gr.Error(str(exc)) from None
 
     def show_province(province):
         return province_passages_html(assistant, province or ""), gr.Button(interactive=bool(province))
@@ -368,7 +372,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                      placeholder="Đặt câu hỏi về các bài viết · Ask about the articles")
                 with gr.Row():
                     message = gr.Textbox(placeholder="Nhập câu hỏi… · Type a question…", show_label=False,
-                                         scale=6, elem_id="question", submit_btn=False)
+                                         scale=6, elem_id="question", submit_btn=False,
+                                         max_length=assistant.settings.max_question_chars)
                     send = gr.Button("Hỏi · Ask", variant="primary", scale=1, elem_id="ask")
                     clear = gr.Button("Xóa · Clear", scale=1)
                 gr.Examples(EXAMPLES, inputs=[message], label="Ví dụ · Examples")
@@ -452,7 +457,7 @@ def main() -> None:
     """Entry point of `python ui.py`: settings from the environment, index built if empty, then serve."""
     settings = Settings.from_env()
     parse_auth(settings.ui_auth)  # a malformed login setting fails before any work
-    assistant = Assistant(settings)
+    assistant = Assistant(settings, notify=lambda m: print(m, file=sys.stderr))
     summary = assistant.ensure_index(notify=lambda m: print(m, file=sys.stderr))
     if summary is not None:
         print(summary.line(), file=sys.stderr)

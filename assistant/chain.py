@@ -19,6 +19,7 @@ from .followup import condense_followup
 from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
 from .lexical import BM25
 from .retrieval import HybridRetriever, PassageIndex, analyse_question
+from .questions import checked_question
 from .settings import Settings
 from .store import Hit
 
@@ -26,9 +27,11 @@ from .store import Hit
 class Assistant:
     """Everything a front end needs: index status, search, ask, reindex. Loads models once."""
 
-    def __init__(self, settings: Settings, embeddings: ArrayEmbeddings | None = None):
+    def __init__(self, settings: Settings, embeddings: ArrayEmbeddings | None = None,
+                 notify: Callable[[str], None] | None = None):
         self.settings = settings
         self._embeddings = embeddings
+        self._notify = notify  # hears about a first engine build or a fallback engine
         self._index: PassageIndex | None = None
         self._generation_seen: str | None = None  # store.index_stamp of the loaded read side
         self._stamp_cache: tuple[float, str] | None = None
@@ -39,7 +42,7 @@ class Assistant:
     def embeddings(self) -> ArrayEmbeddings:
         """The configured embedding backend (loaded on first use)."""
         if self._embeddings is None:
-            self._embeddings = get_embeddings(self.settings.embeddings)
+            self._embeddings = get_embeddings(self.settings, self._notify)
         return self._embeddings
 
     # -- index -----------------------------------------------------------------------------
@@ -147,7 +150,11 @@ class Assistant:
 
     def search(self, query: str, k: int | None = None, province: str | None = None) -> list[Hit]:
         """Top passages for a query."""
-        return self.index.search(query, k=k or self.settings.top_k, province=province)
+        return self.index.search(self.checked_question(query), k=k or self.settings.top_k, province=province)
+
+    def checked_question(self, question: str | None) -> str:
+        """The question without surrounding space; QuestionError when empty or over the limit."""
+        return checked_question(question, self.settings.max_question_chars)
 
     def chain(self, province: str | None = None) -> Runnable:
         """question -> Answer, as a langchain-core runnable."""
@@ -177,9 +184,7 @@ class Assistant:
 
     def ask(self, question: str, province: str | None = None, history: list[str] | None = None) -> Answer:
         """Answer one question with citations (or an abstention); `history` = earlier questions."""
-        question = question.strip()
-        if not question:
-            raise ValueError("the question is empty")
+        question = self.checked_question(question)
         if self.llm is not None:
             from .llm import final_answer
 
@@ -200,11 +205,10 @@ class Assistant:
         the first valid citation); the extractive answer, and any fallback to it, comes word by word.
         `history` = earlier questions of the conversation, oldest first (the stand-alone form the
         previous Answers report in `.standalone_question` works best). Raises ValueError for an
-        empty question or an invalid ASSISTANT_LLM; endpoint failures become warnings, not errors.
+        empty or too long question (QuestionError) or an invalid ASSISTANT_LLM; endpoint failures
+        become warnings, not errors.
         """
-        question = question.strip()
-        if not question:
-            raise ValueError("the question is empty")
+        question = self.checked_question(question)
         if self.llm is not None:
             yield from self.llm.ask(self.index, question, province, history, self.settings.top_k, stream=True)
             return

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .questions import QuestionError
 from .settings import Settings
 
 EXIT_PARTIAL = 3  # some articles failed, the rest went in
@@ -31,7 +32,11 @@ def _settings(ctx: click.Context, corpus: Path | None, index: Path | None) -> Se
 def _assistant(settings: Settings):
     from .chain import Assistant
 
-    return Assistant(settings)
+    return Assistant(settings, notify=_echo_err)
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _fail(message: str, code: int = 1):
@@ -50,6 +55,8 @@ def _handle_errors(fn):
 
         try:
             return fn(*args, **kwargs)
+        except QuestionError as exc:  # bad usage, like a missing question
+            _fail(str(exc), 2)
         except (ArticleError, EmbeddingsError, IndexError_, ValueError) as exc:
             _fail(str(exc))
 
@@ -111,8 +118,8 @@ def index_cmd(ctx, corpus, index, full, as_json):
     progress, close = _progress_printer()
     run = full_rebuild if full else index_corpus
     try:
-        summary = run(settings, get_embeddings(settings.embeddings), progress=progress,
-                      notify=lambda m: click.echo(m, err=True))
+        summary = run(settings, get_embeddings(settings, _echo_err), progress=progress,
+                      notify=_echo_err)
     finally:
         close()
     for err in summary.errors:
@@ -181,9 +188,12 @@ def watch_cmd(ctx, corpus, index, debounce):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    # also when started with SIGINT ignored (a background job, some test runners): Ctrl-C and
+    # `kill -INT` must still stop the watcher instead of leaving it running
+    signal.signal(signal.SIGINT, stop)
     log = lambda m: (click.echo(m, err=True), sys.stderr.flush())  # noqa: E731
     try:
-        watch_corpus(settings, get_embeddings(settings.embeddings), log=log,
+        watch_corpus(settings, get_embeddings(settings, log), log=log,
                      debounce_ms=int(debounce * 1000), quiet_ms=min(400, int(debounce * 1000)))
     except KeyboardInterrupt:
         log("stopped watching")
@@ -209,7 +219,13 @@ def ask_cmd(ctx, corpus, index, question, as_json, jsonl, province):
             q = line.strip()
             if not q:
                 continue
-            answer = assistant.ask(q, province=province)
+            try:
+                answer = assistant.ask(q, province=province)
+            except QuestionError as exc:  # one line per question, so the output stays aligned
+                click.echo(f"error: {exc}", err=True)
+                click.echo(json.dumps({"question": q, "error": str(exc)}, ensure_ascii=False))
+                sys.stdout.flush()
+                continue
             _print_warnings(answer)
             click.echo(json.dumps(answer.as_dict(), ensure_ascii=False))
             sys.stdout.flush()
@@ -262,12 +278,16 @@ def chat_cmd(ctx, corpus, index, province):
         if question.lower() in ("exit", "quit"):
             break
         answer = None
-        for item in assistant.ask_stream(question, province=province, history=history):
-            if isinstance(item, str):
-                click.echo(item, nl=False)
-                sys.stdout.flush()
-            else:
-                answer = item
+        try:
+            for item in assistant.ask_stream(question, province=province, history=history):
+                if isinstance(item, str):
+                    click.echo(item, nl=False)
+                    sys.stdout.flush()
+                else:
+                    answer = item
+        except QuestionError as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
         click.echo()
         for cit in answer.citations:
             p = cit.hit.passage
@@ -319,7 +339,12 @@ def search_cmd(ctx, corpus, index, query, k, as_json, jsonl, province):
         queries = [query] if query and query.strip() else (line.strip() for line in sys.stdin)
         for q in queries:
             if q:
-                click.echo(json.dumps(_search_json(assistant, q, k, province), ensure_ascii=False))
+                try:
+                    result = _search_json(assistant, q, k, province)
+                except QuestionError as exc:  # one line per query, so the output stays aligned
+                    click.echo(f"error: {exc}", err=True)
+                    result = {"query": q, "error": str(exc)}
+                click.echo(json.dumps(result, ensure_ascii=False))
                 sys.stdout.flush()
         return
     result = _search_json(assistant, query.strip(), k, province)

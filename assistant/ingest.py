@@ -122,7 +122,7 @@ def add_to_corpus(
         if embeddings is None:
             from .embeddings import get_embeddings
 
-            embeddings = get_embeddings(settings.embeddings)
+            embeddings = get_embeddings(settings, notify)
         try:
             report.index = index_corpus(settings, embeddings, progress=progress, notify=notify)
         except IndexError_ as exc:  # e.g. another writer held the lock: the files are in, unindexed

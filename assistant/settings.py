@@ -10,6 +10,16 @@ DEFAULT_EMBEDDINGS = "e5-small"
 # Files above this size are refused at ingest: a news article is a few tens of KB,
 # so anything this large is almost certainly not an article (a dump, a binary, a book).
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
+# A question is a sentence or a short paragraph; past this it is a pasted document, which would
+# cost seconds of encoder time (and everyone's turn in the UI) for nothing the model can use:
+# the encoder reads 512 tokens, about 2,000 characters of Vietnamese.
+DEFAULT_MAX_QUESTION_CHARS = 2000
+
+
+def default_cache_dir(env) -> Path:
+    """$XDG_CACHE_HOME/hoidap, or ~/.cache/hoidap: where built engines are kept."""
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "hoidap"
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,9 @@ class Settings:
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     embeddings: str = DEFAULT_EMBEDDINGS
+    cache_dir: Path = field(default_factory=lambda: default_cache_dir(os.environ))
+    embed_threads: int = 0  # encoder threads; 0 = the cores this process may use, at most 4
+    max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     chroma_url: str = ""
     collection: str = "passages"
     llm: str = "none"
@@ -42,6 +55,9 @@ class Settings:
             corpus_dir=Path(env.get("ASSISTANT_CORPUS_DIR") or "corpus"),
             index_dir=Path(env.get("ASSISTANT_INDEX_DIR") or "index"),
             embeddings=env.get("ASSISTANT_EMBEDDINGS") or DEFAULT_EMBEDDINGS,
+            cache_dir=Path(env.get("ASSISTANT_CACHE_DIR") or default_cache_dir(env)),
+            embed_threads=_number(env, "ASSISTANT_EMBED_THREADS", 0, int),
+            max_question_chars=_number(env, "ASSISTANT_MAX_QUESTION_CHARS", DEFAULT_MAX_QUESTION_CHARS, int),
             chroma_url=env.get("ASSISTANT_CHROMA_URL") or "",
             llm=env.get("ASSISTANT_LLM") or "none",
             llm_base_url=env.get("ASSISTANT_LLM_BASE_URL") or "",
@@ -55,7 +71,7 @@ class Settings:
             fetch_timeout=_number(env, "ASSISTANT_FETCH_TIMEOUT", 20.0, float),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "index_dir"):
+        for key in ("corpus_dir", "index_dir", "cache_dir"):
             values[key] = Path(values[key])
         return cls(**values)
 

@@ -439,10 +439,12 @@ def switch_generation(index_dir: Path, generation: str) -> None:
 
 def model_mismatch(location: str, recorded: str, configured: str) -> ModelMismatchError:
     """The error for asking an index built by one embedding model with another one."""
+    from .embeddings import setting_for_model
+
     return ModelMismatchError(
-        f"the index at {location} was built with embedding model {recorded!r} but "
-        f"ASSISTANT_EMBEDDINGS is {configured!r}: run `assistant index --full` to reindex "
-        f"(or set ASSISTANT_EMBEDDINGS={recorded})"
+        f"the index at {location} was built with embedding model {recorded!r} but the configured "
+        f"one is {configured!r}: run `assistant index --full` to reindex "
+        f"(or set ASSISTANT_EMBEDDINGS={setting_for_model(recorded)})"
     )
 
 

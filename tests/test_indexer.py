@@ -161,12 +161,12 @@ def test_model_change_rebuilds_beside_the_live_index(fresh):
     notes = []
     summary = index_corpus(assistant.settings, assistant.embeddings, notify=notes.append)
     assert summary.full_rebuild, summary.as_dict()
-    assert summary.rebuild_reason == "embedding model changed from sentence-transformers:all-MiniLM-L6-v2 to e5-small"
+    assert summary.rebuild_reason == "embedding model changed from sentence-transformers:all-MiniLM-L6-v2 to e5-small+onnx-int8"
     assert notes[0] == f"{summary.rebuild_reason}: rebuilding the index beside the live one", notes
     new_generation = read_current_generation(index_dir)
     assert new_generation != old_generation
     assert list_generations(index_dir) == [new_generation], "the old generation is removed after the switch"
-    assert assistant.store().recorded_model() == "e5-small"
+    assert assistant.store().recorded_model() == "e5-small+onnx-int8"
     assert assistant.store().count() == FIXTURE_PASSAGES
     assistant.reload()
     assert "37 vườn ươm" in assistant.ask("Lâm Đồng và TP.HCM cam kết xây dựng bao nhiêu vườn ươm hoa?").answer
@@ -211,7 +211,7 @@ def test_index_from_an_older_embedding_text_recipe_is_rebuilt_once(fresh):
     assistant = fresh(with_seed=False)
     assistant.reindex()
     assert assistant.store().recorded_recipe() == EMBEDDING_RECIPE
-    assistant.store().record_model("e5-small", "")  # what indexes built before the recipe had
+    assistant.store().record_model(assistant.embeddings.model_id, "")  # what indexes built before the recipe had
     _forget_manifest(assistant)  # ... and they had no no-op manifest either
     summary = assistant.reindex()
     assert summary.full_rebuild and summary.total_passages == FIXTURE_PASSAGES, summary.as_dict()
