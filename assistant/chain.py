@@ -1,6 +1,9 @@
-"""The question-answering chain (langchain-core runnables) and the `Assistant` facade over it.
+"""The question-answering chain and the `Assistant` facade over it.
 
 question -> analyse (language, provinces, expansion) -> hybrid retrieval -> extractive answer.
+The two steps are plain functions (`_retrieve`, `_answer`); `Assistant.ask` calls them, and
+`Assistant.chain()` composes the same two as langchain-core runnables for LangChain users,
+importing langchain-core's runnable machinery (~0.4 s) only then, not on a cold question.
 The CLI and the UI both talk to `Assistant`; nothing here prints or imports a UI.
 """
 
@@ -8,9 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Iterator
-
-from langchain_core.runnables import Runnable, RunnableLambda
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import lexical
 from .answer import Answer, extract_answer
@@ -18,10 +19,15 @@ from .embeddings import ArrayEmbeddings, get_embeddings
 from .followup import condense_followup
 from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
 from .lexical import BM25
-from .retrieval import HybridRetriever, PassageIndex, analyse_question
+from .retrieval import PassageIndex, analyse_question
 from .questions import checked_question
 from .settings import Settings
 from .store import Hit
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
+    from .lc import HybridRetriever
 
 
 class Assistant:
@@ -144,8 +150,10 @@ class Assistant:
 
     # -- questions -------------------------------------------------------------------------
 
-    def retriever(self, k: int | None = None, province: str | None = None) -> HybridRetriever:
+    def retriever(self, k: int | None = None, province: str | None = None) -> "HybridRetriever":
         """The hybrid retriever as a LangChain BaseRetriever."""
+        from .lc import HybridRetriever
+
         return HybridRetriever(index=self.index, k=k or self.settings.top_k, province=province)
 
     def search(self, query: str, k: int | None = None, province: str | None = None) -> list[Hit]:
@@ -156,19 +164,15 @@ class Assistant:
         """The question without surrounding space; QuestionError when empty or over the limit."""
         return checked_question(question, self.settings.max_question_chars)
 
-    def chain(self, province: str | None = None) -> Runnable:
-        """question -> Answer, as a langchain-core runnable."""
-        index = self.index
-        k = self.settings.top_k
+    def chain(self, province: str | None = None) -> "Runnable":
+        """question -> Answer, as a langchain-core runnable (the same steps `ask` runs)."""
+        from langchain_core.runnables import RunnableLambda
 
-        def retrieve(question: str) -> dict:
-            info = analyse_question(question)
-            return {"question": question, "info": info, "hits": index.search(question, k=k, province=province, info=info)}
+        from . import lc  # noqa: F401  (our embeddings count as LangChain Embeddings from here on)
 
-        def answer(state: dict) -> Answer:
-            return extract_answer(state["question"], state["info"], state["hits"], index)
-
-        return RunnableLambda(retrieve, name="retrieve") | RunnableLambda(answer, name="extract_answer")
+        index, k = self.index, self.settings.top_k
+        return (RunnableLambda(lambda question: _retrieve(index, question, k, province), name="retrieve")
+                | RunnableLambda(lambda state: _answer(index, state), name="extract_answer"))
 
     @property
     def llm(self):
@@ -190,7 +194,8 @@ class Assistant:
 
             return final_answer(self.llm.ask(self.index, question, province, history, self.settings.top_k, stream=False))
         standalone = condense_followup(question, history) if history else question
-        answer = self.chain(province).invoke(standalone)
+        index = self.index
+        answer = _answer(index, _retrieve(index, standalone, self.settings.top_k, province))
         answer.question = question
         answer.standalone_question = standalone
         return answer
@@ -230,3 +235,14 @@ class Assistant:
             "index_path": store.location if self.settings.chroma_url else str(self.settings.index_dir.resolve()),
             "corpus_path": str(self.settings.corpus_dir.resolve()),
         }
+
+
+def _retrieve(index: PassageIndex, question: str, k: int, province: str | None) -> dict:
+    """Step 1: analyse the question and find its top-k passages."""
+    info = analyse_question(question)
+    return {"question": question, "info": info, "hits": index.search(question, k=k, province=province, info=info)}
+
+
+def _answer(index: PassageIndex, state: dict) -> Answer:
+    """Step 2: the extractive answer from the retrieved passages."""
+    return extract_answer(state["question"], state["info"], state["hits"], index)

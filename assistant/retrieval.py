@@ -1,7 +1,7 @@
 """Hybrid retrieval: dense e5 + BM25 on normalised/folded syllables, fused, province-aware.
 
 `PassageIndex` is the in-memory read side (loaded once per process from the store: passages,
-vectors, two BM25 indexes). `HybridRetriever` exposes it as a LangChain `BaseRetriever`.
+vectors, two BM25 indexes). `lc.HybridRetriever` exposes it as a LangChain `BaseRetriever`.
 """
 
 from __future__ import annotations
@@ -9,10 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-
 from . import glossary, lexical
 from .chunking import Passage
 from .embeddings import ArrayEmbeddings
@@ -253,24 +249,3 @@ def _prefer_answer_type(hits: list[Hit], question: str) -> list[Hit]:
     head = hits[:TYPE_REORDER]
     head.sort(key=lambda h: not all(satisfies(kind, h.passage.text, question) for kind in kinds))
     return head + hits[TYPE_REORDER:]
-
-
-class HybridRetriever(BaseRetriever):
-    """LangChain retriever over a PassageIndex; documents carry the passage metadata and score."""
-
-    index: PassageIndex
-    k: int = 5
-    province: str | None = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        hits = self.index.search(query, k=self.k, province=self.province)
-        return [hit_to_document(h) for h in hits]
-
-
-def hit_to_document(hit: Hit) -> Document:
-    """A search hit as a LangChain Document."""
-    return Document(
-        page_content=hit.passage.text,
-        id=hit.id,
-        metadata={**hit.passage.metadata(), "id": hit.id, "score": hit.score},
-    )

