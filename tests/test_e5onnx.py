@@ -163,12 +163,17 @@ def test_engine_is_built_once_into_the_cache_and_rebuilt_when_the_weights_change
     assert e5onnx.ensure_engine(cache, source, notify=notes.append) == first
     assert len(notes) == 1, "a built engine is reused, not rebuilt"
     assert not list(cache.glob(".build-*")), "no temporary build folder is left behind"
+    killed, running = cache / ".build-killed", cache / ".build-running"  # a killed build's leftovers
+    killed.mkdir()
+    running.mkdir()
+    os.utime(killed, (1_000_000_000, 1_000_000_000))
 
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # new weights in place
     second = e5onnx.ensure_engine(cache, source, notify=notes.append)
     assert second != first and len(notes) == 2, "changed weights mean a new engine"
     assert not first.exists(), "the engine of the old weights is removed"
+    assert not killed.exists() and running.exists(), "old build leftovers go, a recent one may be a build running"
     vector = e5onnx.OnnxE5(second).embed(["Nghệ An"], is_query=True)
     assert vector.shape == (1, 384)
 
