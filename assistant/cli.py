@@ -98,7 +98,10 @@ def _ensure_index(assistant) -> None:
 def main(ctx: click.Context, corpus: Path | None, index: Path | None) -> None:
     """Ask questions about news articles offline and get answers with cited passages."""
     ctx.ensure_object(dict)
-    ctx.obj["settings"] = Settings.from_env(corpus_dir=corpus, index_dir=index)
+    try:
+        ctx.obj["settings"] = Settings.from_env(corpus_dir=corpus, index_dir=index)
+    except ValueError as exc:  # a malformed ASSISTANT_* number: say which, no traceback
+        _fail(str(exc), 2)
 
 
 @main.command("index")

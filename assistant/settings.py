@@ -56,8 +56,8 @@ class Settings:
             index_dir=Path(env.get("ASSISTANT_INDEX_DIR") or "index"),
             embeddings=env.get("ASSISTANT_EMBEDDINGS") or DEFAULT_EMBEDDINGS,
             cache_dir=Path(env.get("ASSISTANT_CACHE_DIR") or default_cache_dir(env)),
-            embed_threads=_number(env, "ASSISTANT_EMBED_THREADS", 0, int),
-            max_question_chars=_number(env, "ASSISTANT_MAX_QUESTION_CHARS", DEFAULT_MAX_QUESTION_CHARS, int),
+            embed_threads=_number(env, "ASSISTANT_EMBED_THREADS", 0, int, minimum=0),
+            max_question_chars=_number(env, "ASSISTANT_MAX_QUESTION_CHARS", DEFAULT_MAX_QUESTION_CHARS, int, minimum=1),
             chroma_url=env.get("ASSISTANT_CHROMA_URL") or "",
             llm=env.get("ASSISTANT_LLM") or "none",
             llm_base_url=env.get("ASSISTANT_LLM_BASE_URL") or "",
@@ -80,11 +80,14 @@ class Settings:
         return replace(self, **changes)
 
 
-def _number(env, name: str, default, kind):
+def _number(env, name: str, default, kind, minimum=None):
     raw = env.get(name)
     if not raw:
         return default
     try:
-        return kind(raw)
+        value = kind(raw)
     except ValueError:
         raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name}={raw!r} must be at least {minimum}")
+    return value

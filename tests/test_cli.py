@@ -303,3 +303,14 @@ def test_querying_with_another_embedding_model_says_to_reindex(shared):
     assert "built with embedding model 'e5-small'" in error[0], error[0]
     assert "reindex" in error[0] and "assistant index --full" in error[0], error[0]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("ASSISTANT_EMBED_THREADS", "-1", "error: ASSISTANT_EMBED_THREADS='-1' must be at least 0"),
+    ("ASSISTANT_MAX_QUESTION_CHARS", "0", "error: ASSISTANT_MAX_QUESTION_CHARS='0' must be at least 1"),
+    ("ASSISTANT_EMBED_THREADS", "two", "error: ASSISTANT_EMBED_THREADS='two' is not a valid int"),
+])
+def test_engine_and_question_settings_out_of_range_are_clear_errors(shared, name, value, message):
+    result = cli("ask", NGHE_AN_QUESTION, *opts(shared), env={name: value})
+    assert result.returncode == 2 and result.stdout == "", result
+    assert result.stderr.startswith(message), result.stderr
