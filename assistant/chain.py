@@ -19,8 +19,8 @@ from .embeddings import ArrayEmbeddings, get_embeddings
 from .followup import condense_followup
 from .indexer import IndexSummary, ProgressFn, index_corpus, open_store
 from .lexical import BM25
-from .retrieval import PassageIndex, analyse_question
 from .questions import checked_question
+from .retrieval import PassageIndex, analyse_question
 from .settings import Settings
 from .store import Hit
 
