@@ -107,6 +107,7 @@ class Assistant:
             return PassageIndex.from_store(self.store(), self.embeddings)
         snapshot = load_read_snapshot(self.settings.index_dir, stamp, lexical.key_version())
         if snapshot is not None:
+            self._warn_if_damaged()
             if snapshot.model and snapshot.model != model and snapshot.ids:
                 raise model_mismatch(str(self.settings.index_dir), snapshot.model, model)
             saved = None
@@ -122,6 +123,15 @@ class Assistant:
         if stamp and self._index_stamp() == stamp:  # nothing was written while we read
             self._save_read_side(stamp, store.recorded_model() or model, index)
         return index
+
+    def _warn_if_damaged(self) -> None:
+        """Answers can still come from an intact saved read side; say that the store is not."""
+        from .store import damaged_message, quick_problem
+
+        problem = quick_problem(self.settings.index_dir)
+        if problem and self._notify:
+            self._notify("warning: " + damaged_message(self.settings.index_dir, problem)
+                         + "; until then answers come from the copy saved at its last update")
 
     def _save_read_side(self, stamp: str, model: str, index: PassageIndex) -> None:
         from .store import ReadSnapshot, save_read_snapshot
@@ -225,6 +235,18 @@ class Assistant:
 
     def status(self) -> dict:
         """Articles, passages, embedding model and index location."""
+        from .store import read_current_generation
+
+        if not self.settings.chroma_url and not read_current_generation(self.settings.index_dir):
+            # nothing indexed yet: say so without creating an empty store on the way
+            return {
+                "articles": 0,
+                "chunks": 0,
+                "embedding_model": self.settings.embeddings,
+                "configured_embedding_model": self.settings.embeddings,
+                "index_path": str(self.settings.index_dir.resolve()),
+                "corpus_path": str(self.settings.corpus_dir.resolve()),
+            }
         store = self.store()
         records = store.article_records()
         return {

@@ -59,6 +59,9 @@ def _handle_errors(fn):
             _fail(str(exc), 2)
         except (ArticleError, EmbeddingsError, IndexError_, ValueError) as exc:
             _fail(str(exc))
+        except OSError as exc:  # a file system refusal the library did not foresee: say which file
+            where = f" ({exc.filename})" if exc.filename else ""
+            _fail(f"{exc.strerror or exc}{where}")
 
     return wrapper
 
@@ -376,7 +379,12 @@ def status_cmd(ctx, corpus, index, as_json):
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' ')}: {value}")
     # shown here, kept out of --json (whose keys other tools rely on)
-    click.echo(f"embedding engine: {assistant.store().recorded_engine() or 'not recorded'}")
+    if settings.chroma_url or info["chunks"]:
+        click.echo(f"embedding engine: {assistant.store().recorded_engine() or 'not recorded'}")
+    if not settings.chroma_url:
+        from .indexer import index_state
+
+        click.echo(f"index state: {index_state(settings)}")
 
 
 def _load_ui():

@@ -14,6 +14,9 @@ from pathlib import Path
 from .text import fold, nfc
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+# pages `assistant add` converts into .txt articles; never indexed in place, because a cited
+# passage must be a verbatim slice of the file and raw HTML is not readable text
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # Headings of the "more stories" block news sites append; everything after them is other articles.
 _RELATED_HEADINGS = (
     "co the ban quan tam",
@@ -251,16 +254,53 @@ def _mark_headings(text: str, blocks: list[Block], markdown: bool) -> None:
             blocks[i] = Block("heading", block.start, block.end)
 
 
-def list_article_files(corpus_dir: Path) -> list[Path]:
-    """Article files (.txt, .md) under the corpus folder, sorted, hidden files skipped."""
+def check_answerable(article: Article) -> None:
+    """Raise ArticleError when the article has nothing to answer from (a title and no paragraph)."""
+    if not any(block.kind == "paragraph" for block in article.blocks):
+        raise ArticleError(f"{article.path}: has a title line but no article text under it")
+
+
+def scan_corpus(corpus_dir: Path) -> tuple[list[Path], list[str]]:
+    """(article files, one message per refused file) under the corpus folder, both sorted by path.
+
+    Hidden files and folders are skipped. Refused, each with a message: symbolic links that lead
+    outside the corpus folder (indexing them would make any readable file answerable) and HTML
+    pages (to be converted by `assistant add`). Links that stay inside the folder are allowed,
+    so a linked article is indexed under both names. Other files (.DS_Store, .json, images...)
+    are not articles and are ignored without a word, as are links to folders (never followed)
+    and links whose target is missing.
+    """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
-        return []
-    files = []
+        return [], []
+    root = corpus_dir.resolve()
+    files: list[Path] = []
+    problems: list[str] = []
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
-            files.append(path)
-    return files
+        suffix = path.suffix.lower()
+        if suffix in HTML_SUFFIXES and path.is_file():
+            problems.append(
+                f"{rel.as_posix()}: HTML is not read from the corpus folder; move it out and run "
+                f"`assistant add {path.name}` (it is converted to a .txt article)"
+            )
+            continue
+        if suffix not in ARTICLE_SUFFIXES or not path.is_file():
+            continue
+        # rglob never descends into linked folders, so only the file itself can be a link
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                problems.append(
+                    f"{rel.as_posix()}: a symbolic link to a file outside the corpus folder ({target}); refused"
+                )
+                continue
+        files.append(path)
+    return files, problems
+
+
+def list_article_files(corpus_dir: Path) -> list[Path]:
+    """Article files (.txt, .md) under the corpus folder, sorted; hidden and refused files skipped."""
+    return scan_corpus(corpus_dir)[0]

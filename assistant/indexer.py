@@ -19,21 +19,27 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .chunking import chunk_article
-from .corpus import ArticleError, list_article_files, parse_article, read_article_text, text_sha256
+from .corpus import ArticleError, check_answerable, parse_article, read_article_text, scan_corpus, text_sha256
 from .embeddings import ArrayEmbeddings
 from .settings import Settings
 from .store import (
     ArticleRecord,
+    IndexDamagedError,
     IndexError_,
     PassageStore,
     drop_generation,
     index_stamp,
     list_generations,
     live_generation,
+    make_index_dir,
     make_live,
     new_generation_name,
     read_current_generation,
+    read_manifest,
+    sqlite_header_ok,
+    sqlite_size,
     touch_stamp,
+    write_manifest,
 )
 
 ProgressFn = Callable[[int, int, str], None]
@@ -132,7 +138,7 @@ def write_lock(settings: Settings, notify: NotifyFn | None = None) -> Iterator[N
     even on kill -9, so a crashed writer never leaves a stale lock behind.
     """
     index_dir = Path(settings.index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_index_dir(index_dir)
     path = str((index_dir / LOCK_FILE).resolve())
     me = threading.get_ident()
     with _held_guard:
@@ -184,6 +190,30 @@ def write_lock(settings: Settings, notify: NotifyFn | None = None) -> Iterator[N
         os.close(fd)
 
 
+def index_state(settings: Settings) -> str:
+    """One phrase on the embedded live index: not built, complete, being updated, or incomplete."""
+    if not read_current_generation(settings.index_dir):
+        return "not built yet (run `assistant index`)"
+    manifest = read_manifest(settings.index_dir)
+    if manifest and manifest.get("stamp") == index_stamp(settings.index_dir):
+        return "complete"
+    path = Path(settings.index_dir) / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        fd = None
+    if fd is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except BlockingIOError:
+            return f"being updated ({_lock_holder(str(path))})"
+        finally:
+            os.close(fd)
+    return ("incomplete: the last update stopped before it finished (killed, or failed); "
+            "run `assistant index` to finish it")
+
+
 def _lock_holder(path: str) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8").strip()
@@ -210,43 +240,60 @@ def index_corpus(
     _check_corpus(settings)
     with write_lock(settings, notify):
         _drop_stale_generations(settings)
-        unchanged = _unchanged_by_manifest(settings, embeddings)
-        if unchanged is not None:
-            unchanged.seconds = time.perf_counter() - started
-            return unchanged
-        live = live_generation(settings.index_dir, settings.chroma_url)
-        if not live:
-            # first build: write a new generation and switch to it only when complete
+        try:
+            unchanged = _unchanged_by_manifest(settings, embeddings)
+            if unchanged is not None:
+                unchanged.seconds = time.perf_counter() - started
+                return unchanged
+            summary = _update_locked(settings, embeddings, progress, notify)
+        except IndexDamagedError as exc:
+            # the corpus is the source of truth: rebuild beside the damaged generation
+            if notify:
+                notify(f"the index at {exc.location} is damaged ({exc.problem}): rebuilding it from the corpus")
             summary = _rebuild_locked(settings, embeddings, progress)
-        else:
-            store = PassageStore.open(settings.index_dir, settings.chroma_url, live)
-            recorded = store.recorded_model()
-            recipe = store.recorded_recipe()
-            stale = ""
-            if store.count():
-                if recorded and recorded != embeddings.model_id:
-                    stale = f"embedding model changed from {recorded} to {embeddings.model_id}"
-                elif recipe != EMBEDDING_RECIPE:
-                    stale = f"the passages or the text embedded per passage changed (recipe {recipe or '1'} -> {EMBEDDING_RECIPE})"
-            if stale:
-                if notify:
-                    notify(f"{stale}: rebuilding the index beside the live one")
-                summary = _rebuild_locked(settings, embeddings, progress)
-                summary.rebuild_reason = stale
-            else:
-                summary = IndexSummary()
-                records = _sync(store, settings, embeddings, progress, summary)
-                if (summary.changed or recorded != embeddings.model_id or recipe != EMBEDDING_RECIPE
-                        or store.recorded_engine() != embeddings.engine):
-                    store.record_model(embeddings.model_id, EMBEDDING_RECIPE, embeddings.engine)
-                if summary.changed:
-                    touch_stamp(settings.index_dir, settings.chroma_url)
-                    _totals(store, summary)
-                else:  # the records read at the start are still exact: spare a second read
-                    summary.total_articles = len(records)
-                    summary.total_passages = sum(r.passages for r in records.values())
+            summary.full_rebuild = True
+            summary.rebuild_reason = "the index was damaged"
         _save_manifest(settings, embeddings)
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _update_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None,
+                   notify: NotifyFn | None) -> IndexSummary:
+    """index_corpus under the write lock; IndexDamagedError when the live index is damaged."""
+    live = live_generation(settings.index_dir, settings.chroma_url)
+    if not live:
+        # first build: write a new generation and switch to it only when complete
+        return _rebuild_locked(settings, embeddings, progress)
+    store = PassageStore.open(settings.index_dir, settings.chroma_url, live)
+    recorded = store.recorded_model()
+    recipe = store.recorded_recipe()
+    stale = ""
+    if store.count():
+        if recorded and recorded != embeddings.model_id:
+            stale = f"embedding model changed from {recorded} to {embeddings.model_id}"
+        elif recipe != EMBEDDING_RECIPE:
+            stale = f"the passages or the text embedded per passage changed (recipe {recipe or '1'} -> {EMBEDDING_RECIPE})"
+    if stale:
+        if notify:
+            notify(f"{stale}: rebuilding the index beside the live one")
+        summary = _rebuild_locked(settings, embeddings, progress)
+        summary.rebuild_reason = stale
+        return summary
+    summary = IndexSummary()
+    # the stamp moves before the first write too: a run killed half-way must not leave
+    # readers on a saved read side that no longer matches the store
+    records = _sync(store, settings, embeddings, progress, summary,
+                    before_write=lambda: touch_stamp(settings.index_dir, settings.chroma_url))
+    if (summary.changed or recorded != embeddings.model_id or recipe != EMBEDDING_RECIPE
+            or store.recorded_engine() != embeddings.engine):
+        store.record_model(embeddings.model_id, EMBEDDING_RECIPE, embeddings.engine)
+    if summary.changed:
+        touch_stamp(settings.index_dir, settings.chroma_url)
+        _totals(store, summary)
+    else:  # the records read at the start are still exact: spare a second read
+        summary.total_articles = len(records)
+        summary.total_passages = sum(r.passages for r in records.values())
     return summary
 
 
@@ -275,59 +322,49 @@ def full_rebuild(
 # An unchanged corpus is the common case (`assistant watch`, cron, a second `index`). The
 # manifest, saved by every writer next to the live generation and keyed by the change stamp,
 # lets it be recognised from file hashes alone, without opening (or importing) Chroma.
-MANIFEST_FILE = "manifest.json"
-
-
-def _manifest_path(settings: Settings) -> Path | None:
-    live = read_current_generation(settings.index_dir)
-    return Path(settings.index_dir) / live / MANIFEST_FILE if live else None
 
 
 def _save_manifest(settings: Settings, embeddings: ArrayEmbeddings) -> None:
     """Record the live generation's articles (path -> hash, passages) for the current stamp."""
-    import json
-
     if settings.chroma_url:
         return
-    path = _manifest_path(settings)
-    if path is None or not path.parent.is_dir():
+    live = read_current_generation(settings.index_dir)
+    if not live:
         return
-    store = PassageStore.open(settings.index_dir, "", read_current_generation(settings.index_dir))
+    store = PassageStore.open(settings.index_dir, "", live)
     records = store.article_records()
-    manifest = {
+    write_manifest(settings.index_dir, {
         "stamp": index_stamp(settings.index_dir),
         "model": store.recorded_model() or embeddings.model_id,
         "recipe": EMBEDDING_RECIPE,
         "articles": {r.path: [r.sha256, r.passages] for r in records.values()},
-    }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+        # a truncated or replaced database changes size: then the fast path below steps aside
+        "sqlite_bytes": sqlite_size(settings.index_dir, live),
+    })
 
 
 def _unchanged_by_manifest(settings: Settings, embeddings: ArrayEmbeddings) -> IndexSummary | None:
     """The summary of a no-op run when the corpus provably matches the live index, else None."""
-    import json
-
     if settings.chroma_url:
         return None
-    path = _manifest_path(settings)
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8")) if path else None
-    except (OSError, ValueError):
-        return None
+    manifest = read_manifest(settings.index_dir)
+    live = read_current_generation(settings.index_dir)
     if (
         not manifest
         or manifest.get("stamp") != index_stamp(settings.index_dir)
         or manifest.get("model") != embeddings.model_id
         or manifest.get("recipe") != EMBEDDING_RECIPE
+        or manifest.get("sqlite_bytes") != sqlite_size(settings.index_dir, live)
+        or not sqlite_header_ok(settings.index_dir, live)
     ):
         return None
     articles = manifest.get("articles", {})
+    if any(not entry[1] for entry in articles.values()):
+        return None  # an article without passages (title only) is reported by the full path
     corpus_dir = Path(settings.corpus_dir)
-    files = list_article_files(corpus_dir)
-    if len(files) != len(articles):
-        return None
+    files, problems = scan_corpus(corpus_dir)
+    if problems or len(files) != len(articles):
+        return None  # refused files are reported by the full path, never passed over as "unchanged"
     summary = IndexSummary()
     for path_ in files:
         rel = path_.relative_to(corpus_dir).as_posix()
@@ -350,8 +387,11 @@ def _check_corpus(settings: Settings) -> None:
 
 
 def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None) -> IndexSummary:
-    old = live_generation(settings.index_dir, settings.chroma_url)
-    old_store = PassageStore.open(settings.index_dir, settings.chroma_url, old) if old else None
+    old = _live_or_damaged(settings)
+    try:
+        old_store = PassageStore.open(settings.index_dir, settings.chroma_url, old) if old else None
+    except IndexDamagedError:
+        old_store = None  # nothing can be carried over from it; it is dropped after the switch
     new = new_generation_name()
     store = PassageStore.open(settings.index_dir, settings.chroma_url, new)
     summary = IndexSummary(full_rebuild=bool(old))
@@ -372,9 +412,19 @@ def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: P
     return summary
 
 
+def _live_or_damaged(settings: Settings) -> str:
+    """The live generation, or '' when the pointer to it is itself damaged (then rebuilt)."""
+    try:
+        return live_generation(settings.index_dir, settings.chroma_url)
+    except IndexDamagedError:
+        return ""
+
+
 def _drop_stale_generations(settings: Settings) -> None:
     """Remove leftovers of rebuilds that were killed before their switch (we hold the lock)."""
-    live = live_generation(settings.index_dir, settings.chroma_url)
+    live = _live_or_damaged(settings)
+    if not live and not settings.chroma_url and (Path(settings.index_dir) / "CURRENT").exists():
+        return  # a damaged pointer: keep every generation until a rebuild has replaced it
     for gen in list_generations(settings.index_dir, settings.chroma_url):
         if gen != live:
             drop_generation(settings.index_dir, settings.chroma_url, gen)
@@ -389,15 +439,25 @@ def _sync(
     progress: ProgressFn | None,
     summary: IndexSummary,
     carry_from: PassageStore | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> dict[str, ArticleRecord]:
     """Make `store` hold exactly the corpus; returns the article records it started from.
 
     The no-op path reads one Chroma collection and reads, decodes and hashes the files.
+    `before_write` runs once, before the first change to `store`.
     """
+    first_write = [before_write]
+
+    def writing() -> None:
+        if first_write[0] is not None:
+            first_write.pop()()
+            first_write.append(None)
+
     records = store.article_records()
     old_records = carry_from.article_records() if carry_from is not None else {}
     corpus_dir = Path(settings.corpus_dir)
-    files = list_article_files(corpus_dir)
+    files, problems = scan_corpus(corpus_dir)
+    summary.errors.extend(problems)  # refused files (links leading outside, HTML): never indexed
     seen: set[str] = set()
     total = len(files)
     # changed articles wait here until EMBED_BATCH passages are gathered: one embedding call
@@ -407,6 +467,8 @@ def _sync(
     def flush() -> None:
         texts = [embedding_text(p) for _, _, passages, _ in pending for p in passages]
         vectors = embeddings.embed_passages(texts) if texts else None
+        if pending:
+            writing()
         offset = 0
         for n, record, passages, is_update in pending:
             store.replace_article(record, passages, vectors[offset : offset + len(passages)] if texts else [])
@@ -425,10 +487,15 @@ def _sync(
             text = read_article_text(path, rel, settings.max_file_bytes)
             sha = text_sha256(text)
             old = records.get(rel)
-            if old is not None and old.sha256 == sha:
+            unchanged = old is not None and old.sha256 == sha
+            if not (unchanged and old.passages):
+                article = parse_article(text, rel, markdown=path.suffix.lower() == ".md")
+                # a title-only file is refused as by `assistant add`, with the same message (an
+                # unchanged one too: it may have been indexed, with no passages, before this check)
+                check_answerable(article)
+            if unchanged:
                 summary.skipped.append(rel)
             else:
-                article = parse_article(text, rel, markdown=path.suffix.lower() == ".md")
                 passages = chunk_article(article)
                 record = ArticleRecord(rel, sha, article.title, len(passages), article.date)
                 pending.append((n, record, passages, old is not None))
@@ -437,15 +504,18 @@ def _sync(
                 continue
         except ArticleError as exc:
             summary.errors.append(str(exc))
-            if rel in records:
+            if rel in records and not records[rel].passages:
+                seen.discard(rel)  # nothing to keep (indexed title-only before): removed below
+            elif rel in records:
                 summary.kept.append(rel)
-            elif rel in old_records and carry_from is not None:
+            elif rel in old_records and old_records[rel].passages and carry_from is not None:
                 _carry_over(carry_from, store, old_records[rel], embeddings)
                 summary.kept.append(rel)
         if progress:
             progress(n, total, rel)
     flush()
     for rel in sorted(set(records) - seen):
+        writing()
         store.delete_article(rel)
         summary.removed.append(rel)
     return records

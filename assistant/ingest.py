@@ -10,23 +10,35 @@ text from a reader.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import urlparse
 
-from .corpus import _RELATED_HEADINGS, ARTICLE_SUFFIXES, ArticleError, decode_article_bytes, list_article_files, parse_article
+from .corpus import (
+    _RELATED_HEADINGS,
+    ARTICLE_SUFFIXES,
+    HTML_SUFFIXES,
+    ArticleError,
+    check_answerable,
+    decode_article_bytes,
+    list_article_files,
+    parse_article,
+)
 from .indexer import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, IndexSummary, NotifyFn, ProgressFn, index_corpus, read_article_text, text_sha256
 from .settings import Settings
 from .store import IndexError_
 from .text import fold, nfc
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+URL_SCHEMES = ("http", "https")  # what `assistant add` fetches; anything else with a scheme is refused
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # zero-width characters, soft hyphen, and bidirectional controls (LRM/RLM, embeddings,
 # overrides, isolates, Arabic letter mark): invisible, and able to hide or reorder text
 INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -156,7 +168,8 @@ def article_from_source(source: str, settings: Settings) -> tuple[str, str, str]
 
     Raises ArticleError naming the source for anything that is not a usable article.
     """
-    if _is_url(source):
+    scheme = _url_scheme(source)
+    if scheme in URL_SCHEMES:
         data, content_type = fetch_url(source, settings.fetch_timeout, settings.max_file_bytes)
         if content_type == "text/plain":
             text = clean_text(decode_article_bytes(data, source))
@@ -169,6 +182,8 @@ def article_from_source(source: str, settings: Settings) -> tuple[str, str, str]
 
     path = Path(source).expanduser()
     if not path.exists():
+        if scheme:  # ftp://, file://, javascript:... (an existing file named "x:y" is still a file)
+            raise ArticleError(_unsupported_scheme(source, scheme))
         raise ArticleError(f"{source}: no such file")
     if path.is_dir():
         raise ArticleError(f"{source}: is a folder; give the article files (or copy them into the corpus folder)")
@@ -248,51 +263,184 @@ def html_to_article(data: bytes | str, name: str, url: str | None = None) -> tup
 
 
 def fetch_url(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str]:
-    """(body, content type) of a URL, within `timeout` seconds in total and `max_bytes` bytes."""
+    """(body, content type) of a URL, within `timeout` seconds in total and `max_bytes` bytes.
+
+    The deadline covers connecting, the response headers and the whole body (name resolution
+    excepted): a server that trickles bytes is cut off when it runs out.
+    """
+    scheme = _url_scheme(url)
+    if scheme not in URL_SCHEMES:
+        raise ArticleError(_unsupported_scheme(url, scheme or "(none)"))
     request = urllib.request.Request(
         url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
     )
-    deadline = time.monotonic() + timeout
+    deadline = _Deadline(timeout)
+    received: int | None = None  # body bytes so far; None until the response headers are in
+    chunks: list[bytes] = []
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with deadline, _opener(deadline).open(request, timeout=timeout) as response:
+            received = 0
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise ArticleError(
                     f"{url}: {int(declared):,} bytes is over the {max_bytes:,}-byte limit for one article "
                     "(ASSISTANT_MAX_FILE_BYTES)"
                 )
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                if time.monotonic() > deadline:
-                    raise ArticleError(f"{url}: not fully received within {timeout:g}s (ASSISTANT_FETCH_TIMEOUT)")
-                chunk = response.read(65536)
+            while deadline.remaining() > 0:
+                # read1: at most one receive, so the deadline is looked at between any two of them
+                chunk = response.read1(65536)
                 if not chunk:
                     break
-                size += len(chunk)
-                if size > max_bytes:
+                received += len(chunk)
+                if received > max_bytes:
                     raise ArticleError(
                         f"{url}: more than the {max_bytes:,}-byte limit for one article (ASSISTANT_MAX_FILE_BYTES)"
                     )
                 chunks.append(chunk)
+            if deadline.expired or deadline.remaining() <= 0:
+                # the connection was cut at the deadline: what came is not the whole page
+                raise TimeoutError
             content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
     except ArticleError:
         raise
-    except urllib.error.HTTPError as exc:
-        raise ArticleError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            raise ArticleError(f"{url}: no answer within {timeout:g}s (ASSISTANT_FETCH_TIMEOUT)") from None
-        raise ArticleError(f"{url}: cannot be reached ({reason})") from None
-    except TimeoutError:
-        raise ArticleError(f"{url}: no answer within {timeout:g}s (ASSISTANT_FETCH_TIMEOUT)") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        if deadline.expired or deadline.remaining() <= 0 or isinstance(exc, TimeoutError) or (
+            isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, TimeoutError)
+        ):
+            if received is None:
+                raise ArticleError(f"{url}: no answer within {timeout:g}s (ASSISTANT_FETCH_TIMEOUT)") from None
+            raise ArticleError(
+                f"{url}: gave up after {timeout:g}s (ASSISTANT_FETCH_TIMEOUT): the page was still arriving "
+                f"({received:,} bytes so far); try again later or raise ASSISTANT_FETCH_TIMEOUT"
+            ) from None
+        if isinstance(exc, urllib.error.HTTPError):
+            raise ArticleError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
+        if isinstance(exc, urllib.error.URLError):
+            raise ArticleError(f"{url}: cannot be reached ({exc.reason})") from None
         raise ArticleError(f"{url}: cannot be fetched ({exc})") from None
     data = b"".join(chunks)
     if not data.strip():
         raise ArticleError(f"{url}: the page is empty")
     return data, content_type
+
+
+class _Deadline:
+    """The total time one fetch may take; when it runs out, the fetch's connections are shut down.
+
+    Shutting a connection down wakes a receive that is blocked in another phase (headers, TLS
+    handshake) at once; a per-receive socket timeout alone would let a server that sends one
+    byte at a time go on forever. Each connection is watched through a duplicate of its
+    socket, so the shutdown reaches it even after http.client or ssl has wrapped or closed the
+    original, and never touches a file descriptor the process has since reused.
+    """
+
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        """Seconds left."""
+        return self.end - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut this connection down when the deadline passes (at once if it already has)."""
+        dup = sock.dup()
+        with self._lock:
+            self._socks.append(dup)
+            if self.expired:
+                _shutdown(dup)
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            for sock in self._socks:
+                _shutdown(sock)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._done = True
+            socks, self._socks = self._socks, []
+        for sock in socks:
+            sock.close()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed by the other side
+
+
+class _DeadlineConnectionMixin:
+    """An http.client connection that connects within, and is watched by, a fetch's deadline."""
+
+    def __init__(self, *args, deadline: _Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+        self._create_connection = self._connect_within_deadline
+
+    def _connect_within_deadline(self, address, timeout, source_address=None):
+        left = self._deadline.remaining()
+        if left <= 0:
+            raise TimeoutError("the fetch deadline has passed")
+        # the connection's own timeout is ignored: connecting may take what is left, no more
+        sock = socket.create_connection(address, left, source_address)
+        self._deadline.watch(sock)
+        return sock
+
+
+class _DeadlineHTTPConnection(_DeadlineConnectionMixin, http.client.HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnectionMixin, http.client.HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(_DeadlineHTTPConnection, req, deadline=self._deadline)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(_DeadlineHTTPSConnection, req, context=self._context, deadline=self._deadline)
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urllib's default opener for http(s) only: a redirect cannot lead to ftp:, file: or data:."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        _DeadlineHTTPHandler(deadline),
+        _DeadlineHTTPSHandler(deadline),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPRedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def slugify(text: str) -> str:
@@ -349,10 +497,8 @@ def _read_limited(path: Path, name: str, max_bytes: int) -> bytes:
 
 
 def _check_article(text: str, name: str, markdown: bool) -> None:
-    """Refuse text with nothing to answer from (a title and no paragraph)."""
-    article = parse_article(text, name, markdown=markdown)
-    if not any(block.kind == "paragraph" for block in article.blocks):
-        raise ArticleError(f"{name}: has a title line but no article text under it")
+    """Refuse text with nothing to answer from (a title and no paragraph), as `assistant index` does."""
+    check_answerable(parse_article(text, name, markdown=markdown))
 
 
 def _vietnamese_date(iso: str) -> str:
@@ -364,8 +510,15 @@ def _first_line(text: str) -> str:
     return next((line for line in text.split("\n") if line.strip()), "")
 
 
-def _is_url(source: str) -> bool:
-    return urlparse(source).scheme in ("http", "https")
+def _url_scheme(source: str) -> str:
+    """The URL scheme of a source, lower-case, or "" for a plain path (a drive letter is no scheme)."""
+    m = _SCHEME_RE.match(source)
+    return m.group(1).lower() if m and len(m.group(1)) > 1 else ""
+
+
+def _unsupported_scheme(source: str, scheme: str) -> str:
+    allowed = " or ".join(f"{s}://" for s in URL_SCHEMES)
+    return f"{source}: unsupported URL scheme '{scheme}'; give an {allowed} URL or a file path"
 
 
 def _looks_like_html(data: bytes) -> bool:

