@@ -3,7 +3,8 @@
 Run `python ui.py` or `assistant serve`. It uses the same settings and index as the CLI
 (ASSISTANT_CORPUS_DIR, ASSISTANT_INDEX_DIR, ...), listens on ASSISTANT_UI_HOST:ASSISTANT_UI_PORT
 (127.0.0.1:7860 by default) and, when ASSISTANT_UI_AUTH=user:password is set, asks for that login
-before anything (chat, upload, reindex) can be used.
+before anything (chat, upload, reindex) can be used, slows down guessing (LoginThrottle) and shows
+a logout button.
 
 This is the only module that imports gradio. Article text is always escaped before it is shown:
 it is data, never markup, and Gradio's own HTML sanitizer stays on as a second line of defence.
@@ -12,6 +13,7 @@ it is data, never markup, and Gradio's own HTML sanitizer stays on as a second l
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
 import sys
@@ -30,16 +32,36 @@ except ImportError as exc:  # pragma: no cover - gradio is in the `ui` extra
 
 from assistant.answer import Answer
 from assistant.chain import Assistant
+from assistant.corpus import ArticleError
+from assistant.embeddings import EmbeddingsError
 from assistant.indexer import index_corpus
 from assistant.ingest import add_to_corpus
+from assistant.llm import LLMConfigError
 from assistant.provinces import province_mentions
 from assistant.questions import QuestionError
 from assistant.retrieval import analyse_question
 from assistant.settings import Settings
-from assistant.store import Hit
+from assistant.store import Hit, IndexError_
 from assistant.text import fold
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
+# Gradio refuses bigger uploads in the browser, before this code sees them; the article limit
+# (ASSISTANT_MAX_FILE_BYTES) is checked per file below it, so an oversized article gets a status line.
+UPLOAD_CAP_FACTOR = 4
+# Errors of the library (a damaged or busy index, a missing engine, an unreadable file or folder)
+# carry a message meant for the user: shown as it is, without a traceback in the server log.
+LIBRARY_ERRORS = (ArticleError, EmbeddingsError, IndexError_, LLMConfigError, OSError)
+# Login throttling, per client address: this many failed logins are free; then each further
+# attempt must wait LOGIN_FIRST_WAIT seconds after the last failure, doubling per failure up to
+# LOGIN_MAX_WAIT. Over all addresses together (a local client can claim any address through
+# X-Forwarded-For, which uvicorn trusts from 127.0.0.1) the same applies after LOGIN_FREE_ALL.
+LOGIN_FREE = 3
+LOGIN_FREE_ALL = 20
+LOGIN_FIRST_WAIT = 1.0
+LOGIN_MAX_WAIT = 60.0
+LOGIN_FORGET_AFTER = 15 * 60.0  # seconds after which a client's failures no longer count
+LOGIN_MESSAGE = ("Sau {free} lần đăng nhập sai phải chờ trước khi thử lại ({first:g} giây, rồi gấp đôi, tối đa {cap:g} giây) · "
+                 "After {free} failed logins, wait before trying again ({first:g} s, then doubling, up to {cap:g} s)")
 CHAT_CONCURRENCY = 4  # questions answered at the same time; uploads/reindexing have their own slot
 STREAM_INTERVAL = 0.05  # seconds between streamed updates of the answer text
 STREAM_PAUSE = 0.015  # pause per word when streaming an answer that is already complete (extractive)
@@ -240,7 +262,8 @@ class CorpusJobs:
         with self.lock:
             for i, path in enumerate(paths):
                 name = path.name  # Gradio keeps the browser's file name as the last path component
-                if progress:
+                # `is not None`: a gr.Progress is falsy (its len() is 0 until it tracks an iterable)
+                if progress is not None:
                     progress((i, len(paths)), desc=f"adding {name}")
                 if path.suffix.lower() not in UPLOAD_SUFFIXES:
                     lines.append(f"error: {name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
@@ -254,9 +277,14 @@ class CorpusJobs:
     def reindex(self, progress=None) -> str:
         """Bring the index in line with the corpus and load the new read side; returns a summary."""
         with self.lock:
-            def step(done: int, total: int, name: str) -> None:
-                if progress:
-                    progress((done, total), desc=f"indexing {name}")
+            finished = [0]
+
+            def step(n: int, total: int, name: str) -> None:
+                # counted here: the indexer reports unchanged articles at once and changed ones
+                # after their batch is embedded, so its article number `n` can go backwards
+                finished[0] += 1
+                if progress is not None:
+                    progress((min(finished[0], total), total), desc=f"indexing {name}")
 
             # Not Assistant.reindex(): it holds the lock every question needs for the whole run.
             # Questions keep using the loaded read side until the new one is swapped in below.
@@ -265,6 +293,68 @@ class CorpusJobs:
             _ = self.assistant.index  # load the new read side now rather than on the next question
         lines = [summary.line()] + [f"error: {e}" for e in summary.errors]
         return "\n".join(lines)
+
+
+# -- login throttling ----------------------------------------------------------------------
+
+class LoginThrottle:
+    """ASGI middleware in front of Gradio's POST /login: after a few failed logins from one client,
+    further attempts are refused (HTTP 429, Retry-After) until a wait that doubles per failure."""
+
+    ALL = "*"  # the key counting failures from every address together
+
+    def __init__(self, app, clock=time.monotonic):
+        self.app = app
+        self.clock = clock
+        self.failures: dict[str, tuple[int, float]] = {}  # key -> (failures in a row, time of the last)
+
+    def retry_after(self, client: str, now: float | None = None) -> float:
+        """Seconds `client` must still wait before its next login attempt is heard (0: none)."""
+        now = self.clock() if now is None else now
+        return max(self._wait(client, LOGIN_FREE, now), self._wait(self.ALL, LOGIN_FREE_ALL, now))
+
+    def _wait(self, key: str, free: int, now: float) -> float:
+        count, last = self.failures.get(key, (0, 0.0))
+        if count < free or now - last > LOGIN_FORGET_AFTER:
+            return 0.0
+        return max(0.0, last + min(LOGIN_FIRST_WAIT * 2 ** (count - free), LOGIN_MAX_WAIT) - now)
+
+    def _count(self, key: str, now: float) -> None:
+        count, last = self.failures.get(key, (0, 0.0))
+        self.failures[key] = (count + 1 if now - last <= LOGIN_FORGET_AFTER else 1, now)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in ("/login", "/login/"):
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("unknown",))[0]
+        now = self.clock()
+        if len(self.failures) > 10_000:  # many addresses: drop the ones whose failures no longer count
+            self.failures = {k: v for k, v in self.failures.items() if now - v[1] <= LOGIN_FORGET_AFTER}
+        wait = self.retry_after(client, now)
+        if wait > 0:
+            seconds = math.ceil(wait)
+            body = f'{{"detail": "too many failed logins: try again in {seconds} s"}}'.encode()
+            await send({"type": "http.response.start", "status": 429,
+                        "headers": [(b"content-type", b"application/json"), (b"retry-after", str(seconds).encode()),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        # counted as failed before the password is checked, so that attempts sent in parallel
+        # cannot all pass before the first failure is recorded; a success clears the count
+        self._count(client, now)
+        self._count(self.ALL, now)
+        status = {}
+
+        async def watch(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if status.get("code") == 200:
+            self.failures.pop(client, None)
+            self.failures.pop(self.ALL, None)
 
 
 # -- the app -----------------------------------------------------------------------------
@@ -316,8 +406,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         """Answer a question from the indexed articles; returns the answer text with its cited passages."""
         try:
             return answer_text(assistant.ask(question))
-        except QuestionError as exc:  # the caller's mistake: say what it is, not "AppError"
-            raise gr.Error(str(exc)) from None
+        except (QuestionError, *LIBRARY_ERRORS) as exc:  # say what is wrong, not a generic "AppError"
+            raise gr.Error(str(exc), print_exception=False) from None
 
     def show_province(province):
         return province_passages_html(assistant, province or ""), gr.Button(interactive=bool(province))
@@ -328,16 +418,27 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return gr.Tabs(selected="chat"), gr.Dropdown(value=province), PROVINCE_QUESTION.format(province=province)
 
     def refresh():
-        choices = _province_choices(assistant)
+        try:
+            choices = _province_choices(assistant)
+            rows = _article_rows(assistant)
+        except LIBRARY_ERRORS as exc:  # e.g. a damaged index: its message, not a bare "Error"
+            raise gr.Error(str(exc), print_exception=False) from None
         return (
-            _article_rows(assistant),
+            rows,
             gr.Dropdown(choices=[("Tất cả tỉnh · All provinces", ALL_PROVINCES)] + choices),
             gr.Radio(choices=choices),
         )
 
+    def busy(line):
+        """The corpus controls disabled while an upload or a reindex runs, and the status replaced."""
+        return lambda: (gr.Button(interactive=False), gr.File(interactive=False), line)
+
+    def idle():
+        return gr.Button(interactive=True), gr.File(interactive=True)
+
     def upload(files, progress=gr.Progress()):
         if not files:
-            return gr.skip(), gr.skip()
+            return "", None
         paths = [Path(f) for f in (files if isinstance(files, list) else [files])]
         try:
             lines = jobs.upload(paths, progress=progress)
@@ -356,8 +457,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
     with gr.Blocks(title="Hỏi đáp bài báo · Ask the articles", analytics_enabled=False) as app:
         questions = gr.State([])
-        gr.Markdown("## Hỏi đáp bài báo · Ask the articles\nCâu trả lời trích từ các bài viết đã lập chỉ mục, kèm nguồn. "
-                    "Answers are taken from the indexed articles, with their sources.")
+        with gr.Row(equal_height=True):
+            gr.Markdown("## Hỏi đáp bài báo · Ask the articles\nCâu trả lời trích từ các bài viết đã lập chỉ mục, kèm nguồn. "
+                        "Answers are taken from the indexed articles, with their sources.", scale=8)
+            if assistant.settings.ui_auth:
+                # Gradio's own /logout ends every session of this user; relative, so it also works
+                # behind a proxy that serves the app under a path
+                gr.Button("Đăng xuất · Log out", link="logout", size="sm", scale=0, min_width=140, elem_id="logout")
         with gr.Tabs(selected="chat") as tabs:
             with gr.Tab("Hỏi đáp · Chat", id="chat"):
                 with gr.Row():
@@ -392,9 +498,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                         datatype=["str", "str", "number", "str"], interactive=False,
                                         elem_id="articles", wrap=True)
                 with gr.Row():
+                    # no file_types: Gradio would refuse other files in the browser with a toast
+                    # only; the upload handler reports each refused file in the status instead
                     files = gr.File(label=f"Thêm bài viết · Add articles ({', '.join(UPLOAD_SUFFIXES)}, "
                                           f"≤ {assistant.settings.max_file_bytes // 1024:,} KB)",
-                                    file_count="multiple", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
+                                    file_count="multiple", elem_id="upload")
                     with gr.Column():
                         reindex_btn = gr.Button("Lập chỉ mục lại · Reindex", variant="primary", elem_id="reindex")
                         status = gr.Textbox(label="Trạng thái · Status", interactive=False, lines=4, elem_id="status")
@@ -409,10 +517,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         ask_province.click(ask_about, [province_list], [tabs, province, message], api_visibility="private").then(
             ask, [message, chatbot, questions, province], [message, chatbot, questions], **chat_args
         )
-        files.upload(upload, [files], [status, files], **corpus_args)
-        reindex_btn.click(reindex, None, [status], **corpus_args).then(
-            refresh, None, [articles, province, province_list], api_visibility="private"
-        )
+        # Each run first disables the corpus controls and replaces the status line, then gives
+        # the controls back: on `failure` too, as Gradio's browser side does not follow `then`
+        # after a failed step.
+        controls = [reindex_btn, files]
+        private = {"queue": False, "api_visibility": "private"}
+        added = files.upload(busy("adding…"), None, controls + [status], **private).then(
+            upload, [files], [status, files], **corpus_args)
+        indexed = reindex_btn.click(busy("indexing…"), None, controls + [status], **private).then(
+            reindex, None, [status], **corpus_args)
+        for done in (added, indexed):
+            done.then(idle, None, controls, **private)
+            done.failure(idle, None, controls, **private)
+        indexed.then(refresh, None, [articles, province, province_list], api_visibility="private")
         app.load(refresh, None, [articles, province, province_list], api_visibility="private")
         gr.api(api_chat, api_name="chat", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
@@ -429,15 +546,45 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
+# An upload the browser refuses (over the size cap) never reaches the server: the status line of
+# the previous upload is cleared as soon as files are picked or dropped, so it is not read as this
+# upload's outcome (Gradio's toast says why it was refused).
+CLEAR_STATUS_JS = """() => {
+  const clear = (event) => {
+    if (!(event.target instanceof Element) || !event.target.closest('#upload')) return;
+    const box = document.querySelector('#status textarea');
+    if (box) box.value = '';
+  };
+  document.addEventListener('change', clear, true);
+  document.addEventListener('drop', clear, true);
+}"""
+
+
 def serve(assistant: Assistant, *, port: int | None = None, prevent_thread_lock: bool = False) -> gr.Blocks:
     """Build the app and start it on the configured host and port (blocks unless prevent_thread_lock)."""
     settings = assistant.settings
+    auth = parse_auth(settings.ui_auth)
     app = build_app(assistant)
+    try:
+        _launch(app, settings, auth, port, prevent_thread_lock)
+    except OSError:  # Gradio's message names its own GRADIO_SERVER_PORT, not this app's setting
+        raise OSError(
+            f"cannot listen on {settings.ui_host}:{port if port is not None else settings.ui_port} (the port "
+            "is in use, or the host is not an address of this machine): set ASSISTANT_UI_PORT or ASSISTANT_UI_HOST"
+        ) from None
+    return app
+
+
+def _launch(app: gr.Blocks, settings: Settings, auth, port: int | None, prevent_thread_lock: bool) -> None:
+    from starlette.middleware import Middleware
+
     app.launch(
         server_name=settings.ui_host,
         server_port=port if port is not None else settings.ui_port,
-        auth=parse_auth(settings.ui_auth),
-        max_file_size=settings.max_file_bytes,
+        auth=auth,
+        auth_message=LOGIN_MESSAGE.format(free=LOGIN_FREE, first=LOGIN_FIRST_WAIT, cap=LOGIN_MAX_WAIT) if auth else None,
+        app_kwargs={"middleware": [Middleware(LoginThrottle)]} if auth else None,
+        max_file_size=settings.max_file_bytes * UPLOAD_CAP_FACTOR,
         enable_monitoring=False,
         ssr_mode=False,
         share=False,
@@ -449,19 +596,35 @@ def serve(assistant: Assistant, *, port: int | None = None, prevent_thread_lock:
         footer_links=["api"],
         theme=gr.themes.Default(),
         css=CSS,
+        js=CLEAR_STATUS_JS,
     )
-    return app
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(code)
 
 
 def main() -> None:
     """Entry point of `python ui.py`: settings from the environment, index built if empty, then serve."""
-    settings = Settings.from_env()
-    parse_auth(settings.ui_auth)  # a malformed login setting fails before any work
-    assistant = Assistant(settings, notify=lambda m: print(m, file=sys.stderr))
-    summary = assistant.ensure_index(notify=lambda m: print(m, file=sys.stderr))
+    try:
+        settings = Settings.from_env()
+        parse_auth(settings.ui_auth)  # a malformed login setting fails before any work
+    except ValueError as exc:  # a malformed ASSISTANT_* value: which one, no traceback (as the CLI)
+        _fail(str(exc), 2)
+    try:
+        assistant = Assistant(settings, notify=lambda m: print(m, file=sys.stderr))
+        summary = assistant.ensure_index(notify=lambda m: print(m, file=sys.stderr))
+    except (ValueError, *LIBRARY_ERRORS) as exc:  # e.g. no corpus folder, a damaged index
+        _fail(str(exc), 1)
     if summary is not None:
         print(summary.line(), file=sys.stderr)
-    serve(assistant)
+        for err in summary.errors:
+            print(f"error: {err}", file=sys.stderr)
+    try:
+        serve(assistant)
+    except OSError as exc:  # the port is taken: serve() says so in our settings' terms
+        _fail(str(exc), 1)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +125,8 @@ def _chroma_errors(method):
 
 
 def _from_chroma(exc: Exception) -> bool:
-    return isinstance(exc, sqlite3.DatabaseError) or type(exc).__module__.split(".")[0] == "chromadb"
+    # by module name: importing sqlite3 here would cost every cold question 2 ms
+    return type(exc).__module__.split(".")[0] in ("chromadb", "sqlite3")
 
 
 @dataclass
@@ -560,6 +560,7 @@ def index_stamp(index_dir: Path, chroma_url: str = "") -> str:
             return ""
         return f"{meta.get('generation', '')}:{meta.get('stamp', '')}"
     index_dir = Path(index_dir)
+    check_index_dir(index_dir)
     try:
         stamp = (index_dir / STAMP_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -635,6 +636,8 @@ _CHECKED: dict[tuple, str] = {}  # file state -> quick_check verdict ('' = ok)
 
 
 def _quick_check(db: Path) -> str:
+    import sqlite3
+
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
