@@ -208,12 +208,13 @@ def test_index_does_not_call_a_damaged_database_unchanged(site):
 # -- a bad index path ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [["status"], ["ask", QUESTION], ["search", "Nghệ An"], ["index"], ["watch"]])
+@pytest.mark.parametrize("command", [["status"], ["ask", QUESTION], ["search", "Nghệ An"], ["chat"], ["index"],
+                                     ["watch"]])
 def test_index_path_that_is_a_file(tmp_path, command):
     make_corpus(tmp_path / "corpus")
     (tmp_path / "not-a-folder").write_text("x")
     env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "not-a-folder"), "ASSISTANT_CORPUS_DIR": str(tmp_path / "corpus")}
-    result = cli(*command, env=env, timeout=60)
+    result = cli(*command, env=env, input=QUESTION + "\n", timeout=60)
     no_traceback(result)
     assert result.returncode == 1, (command, result.stderr)
     assert f"the index path {tmp_path / 'not-a-folder'} is a file, not a folder" in result.stderr, result.stderr
@@ -360,3 +361,28 @@ def test_killed_incremental_index_leaves_every_counted_article_searchable(site, 
     info = status_json(site)
     assert (info["articles"], info["chunks"]) == (16, TOTAL_PASSAGES + 12 * SEED_PASSAGES), info
     assert "index state: complete" in cli("status", *opts(site)).stdout
+
+
+def test_watch_started_with_ctrl_c_ignored_still_stops_on_it(tmp_path):
+    """A background job (and some test runners) start children with SIGINT ignored."""
+    corpus = make_corpus(tmp_path / "corpus", with_seed=False)
+    exe = shutil.which("assistant")
+    proc = subprocess.Popen(
+        [exe, "watch", "--corpus", str(corpus), "--index", str(tmp_path / "index")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, **CLEAN_ENV},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while not any("[start] indexed" in line for line in lines):
+            assert proc.poll() is None and time.monotonic() < deadline, lines
+            lines.append(proc.stderr.readline())
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert proc.stderr.read().strip().splitlines()[-1] == "stopped watching"
