@@ -104,6 +104,7 @@ class Answer:
     lang: str = "vi"
     support: Support | None = None
     standalone_question: str = ""  # the question actually searched (follow-ups are rewritten)
+    quoted: bool = True  # the answer quotes the articles' sentences (False: an LLM wrote it)
 
     def as_dict(self) -> dict:
         """The JSON shape of an answer (keys fixed by the CLI contract)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import lexical
@@ -28,6 +29,17 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
     from .lc import HybridRetriever
+
+
+@dataclass
+class Overview:
+    """What the index covers, for a first screen: counts, date range, provinces most written about."""
+
+    articles: int
+    passages: int
+    first_date: str = ""  # ISO dates of the oldest and newest dated article ('' when none is dated)
+    last_date: str = ""
+    provinces: list[tuple[str, int]] = field(default_factory=list)  # (name, passages), most first
 
 
 class Assistant:
@@ -232,6 +244,19 @@ class Assistant:
         answer = self.ask(question, province, history)
         yield from word_deltas(answer.answer)
         yield answer
+
+    def overview(self) -> Overview:
+        """Counts, date range and provinces of the loaded read side (no Chroma round trip)."""
+        index = self.index
+        dates = sorted({p.date for p in index.passages if p.date})
+        provinces = sorted(index.province_counts.items(), key=lambda item: (-item[1], item[0]))
+        return Overview(
+            articles=len({p.article for p in index.passages}),
+            passages=len(index.passages),
+            first_date=dates[0] if dates else "",
+            last_date=dates[-1] if dates else "",
+            provinces=provinces,
+        )
 
     def status(self) -> dict:
         """Articles, passages, embedding model and index location."""

@@ -175,6 +175,36 @@ def add_cmd(ctx, corpus, index, sources, no_index, as_json):
     sys.exit(report.exit_code)
 
 
+@main.command("remove")
+@_common_options
+@click.argument("names", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@_handle_errors
+def remove_cmd(ctx, corpus, index, names, as_json):
+    """Delete articles from the corpus folder and their passages from the index.
+
+    NAMES are article paths relative to the corpus folder (as cited: tin-ha-tinh.txt) or paths to
+    the files in it; nothing outside the corpus folder is touched. Exit code 0 = all removed,
+    3 = some names failed, 1 = none could be removed.
+    """
+    from .ingest import remove_from_corpus
+
+    settings = _settings(ctx, corpus, index)
+    progress, close = _progress_printer()
+    try:
+        report = remove_from_corpus(settings, names, progress=progress,
+                                    notify=lambda m: None if m.startswith("removed ") else click.echo(m, err=True))
+    finally:
+        close()
+    for line in report.lines():
+        if not as_json or line.startswith("error: "):
+            click.echo(line, err=line.startswith("error: "))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    sys.exit(report.exit_code)
+
+
 @main.command("watch")
 @_common_options
 @click.option("--debounce", default=2.0, show_default=True, type=click.FloatRange(0.1, 600),
@@ -419,8 +449,8 @@ def serve_cmd(ctx, corpus, index, host, port):
     ui = _load_ui()
     ui.parse_auth(settings.ui_auth)  # a malformed login setting fails before any work
     assistant = _assistant(settings)
-    _ensure_index(assistant)
-    ui.serve(assistant)
+    # a missing index is built behind a "building" page: the server answers from the first second
+    ui.serve(assistant, build=ui.first_build_if_needed(assistant))
 
 
 @main.command("eval")

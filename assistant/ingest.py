@@ -32,7 +32,18 @@ from .corpus import (
     list_article_files,
     parse_article,
 )
-from .indexer import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, IndexSummary, NotifyFn, ProgressFn, index_corpus, read_article_text, text_sha256
+from .indexer import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    IndexSummary,
+    NotifyFn,
+    ProgressFn,
+    index_corpus,
+    read_article_text,
+    text_sha256,
+    write_lock,
+)
 from .settings import Settings
 from .store import IndexError_
 from .text import fold, nfc
@@ -140,6 +151,187 @@ def add_to_corpus(
         except IndexError_ as exc:  # e.g. another writer held the lock: the files are in, unindexed
             report.errors.append(f"added to the corpus but not indexed yet ({exc}); run `assistant index`")
     return report
+
+
+@dataclass
+class RemoveReport:
+    """What `remove_from_corpus` did with each name, and the indexing run after it."""
+
+    removed: list[str] = field(default_factory=list)  # corpus paths (relative to the corpus folder)
+    errors: list[str] = field(default_factory=list)
+    index: IndexSummary | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every name was removed, 1 when none was, 3 for anything between."""
+        index_errors = self.index.errors if self.index else []
+        if not self.errors and not index_errors:
+            return EXIT_OK
+        if self.errors and not self.removed:
+            return EXIT_FAILED
+        return EXIT_PARTIAL
+
+    def lines(self) -> list[str]:
+        """Human-readable report, one line per name, then the index summary."""
+        out = [f"removed {rel}" for rel in self.removed]
+        out += [f"error: {e}" for e in self.errors]
+        if self.index is not None:
+            out += [f"error: {e}" for e in self.index.errors if e not in self.errors]
+            out.append(self.index.line())
+        return out
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"removed": self.removed, "errors": self.errors, "index": self.index.as_dict() if self.index else None}
+
+
+def remove_from_corpus(
+    settings: Settings,
+    names: Iterable[str | os.PathLike],
+    embeddings=None,
+    index: bool = True,
+    progress: ProgressFn | None = None,
+    notify: NotifyFn | None = None,
+) -> RemoveReport:
+    """Delete articles from the corpus folder and their passages from the index (the UI's delete).
+
+    A name is an article's path relative to the corpus folder, as the index and the article list
+    show it (a path to the file inside the corpus folder is accepted too); it must be one of the
+    listed articles (an article file of the folder, or an indexed article whose file is already
+    gone), so nothing outside the corpus folder can be deleted. A symbolic link is removed, never
+    its target. Everything happens under the index write lock: files are only deleted once the
+    lock is held (IndexBusyError otherwise, and nothing is deleted), and the indexing run that
+    drops their passages (index_corpus, which also takes in any other change of the folder) runs
+    before it is released. With index=False only the files are deleted.
+    """
+    report = RemoveReport()
+    corpus_dir = Path(settings.corpus_dir)
+    if not corpus_dir.is_dir():
+        raise IndexError_(f"corpus folder {corpus_dir} does not exist")
+    names = [str(name) for name in names]
+    with write_lock(settings, notify):
+        files = {path.relative_to(corpus_dir).as_posix(): path for path in list_article_files(corpus_dir)}
+        try:
+            indexed = set(indexed_articles(settings)) if index else set()
+        except IndexError_:  # a damaged index: the files can still go, the run below rebuilds it
+            indexed = set()
+        for name in names:
+            rel = _listed_name(name, corpus_dir, set(files) | indexed)
+            if rel is None:
+                report.errors.append(f"{name}: not an article of the corpus folder {corpus_dir} or of the index")
+                continue
+            if rel in report.removed:
+                continue
+            path = files.get(rel)
+            if path is not None:
+                try:
+                    path.unlink()  # a link itself, never what it points to
+                except FileNotFoundError:
+                    pass  # gone meanwhile: the index run below still drops it
+                except OSError as exc:
+                    report.errors.append(f"{rel}: cannot be deleted ({exc.strerror or exc})")
+                    continue
+            report.removed.append(rel)
+            if notify:
+                notify(f"removed {rel}")
+        if index and report.removed:
+            if embeddings is None:
+                from .embeddings import get_embeddings
+
+                embeddings = get_embeddings(settings, notify)
+            report.index = index_corpus(settings, embeddings, progress=progress, notify=notify)
+    return report
+
+
+def indexed_articles(settings: Settings) -> dict:
+    """The live index's article records by path (empty when there is no index yet)."""
+    from .indexer import open_store
+    from .store import read_current_generation
+
+    if not settings.chroma_url and not read_current_generation(settings.index_dir):
+        return {}  # not built yet: opening the store would create an empty generation
+    return open_store(settings).article_records()
+
+
+def _listed_name(name: str, corpus_dir: Path, listed: set[str]) -> str | None:
+    """The listed article `name` stands for (its corpus path, or a path to its file), else None."""
+    if name in listed:
+        return name
+    # a path to the file, from here: compared without following links, so a link in the
+    # corpus folder names itself, never its target
+    path = Path(os.path.abspath(Path(name).expanduser()))
+    try:
+        rel = path.relative_to(os.path.abspath(corpus_dir)).as_posix()
+    except ValueError:
+        return None
+    return rel if rel in listed else None
+
+
+@dataclass
+class ArticleState:
+    """One row of the article list: an article file, an indexed article, or both."""
+
+    path: str  # relative to the corpus folder
+    title: str
+    date: str  # ISO date, "" when unknown
+    passages: int | None  # indexed passages; None when the article is not in the index
+    state: str  # "indexed", "pending" (new or changed, not indexed yet), "error" (cannot be
+    # indexed as it is; `problem` says why) or "missing" (indexed, but its file is gone)
+    problem: str = ""
+
+
+def article_states(settings: Settings, records: dict, cache: dict | None = None) -> list[ArticleState]:
+    """Every article file of the corpus folder and every indexed article, with its state.
+
+    `records` are the index's article records (PassageStore.article_records()). A file is
+    "indexed" when its content hash is the one the index recorded for it, "pending" when it is
+    new or changed since. Pass the same `cache` dict on every call: files whose size and
+    modification time did not change are not read again.
+    """
+    corpus_dir = Path(settings.corpus_dir)
+    cache = {} if cache is None else cache
+    out: list[ArticleState] = []
+    seen: set[str] = set()
+    for path in list_article_files(corpus_dir):
+        rel = path.relative_to(corpus_dir).as_posix()
+        seen.add(rel)
+        record = records.get(rel)
+        try:
+            st = path.stat()
+            key = (st.st_size, st.st_mtime_ns)
+            entry = cache.get(rel)
+            if entry is None or entry[0] != key:
+                text = read_article_text(path, rel, settings.max_file_bytes)
+                entry = cache[rel] = [key, text_sha256(text), text, None]
+            sha = entry[1]
+            if record is not None and record.sha256 == sha:
+                out.append(ArticleState(rel, record.title, record.date, record.passages, "indexed"))
+                entry[2] = None  # the text is only kept for reading a pending article's title
+                continue
+            if entry[3] is None:  # title and date of a pending article, read once per version
+                text = entry[2] if entry[2] is not None else read_article_text(path, rel, settings.max_file_bytes)
+                article = parse_article(text, rel, markdown=path.suffix.lower() == ".md")
+                problem = ""
+                try:
+                    check_answerable(article)
+                except ArticleError as exc:
+                    problem = str(exc)
+                entry[2], entry[3] = None, (article.title, article.date, problem)
+            title, date, problem = entry[3]
+            passages = record.passages if record is not None else None
+            out.append(ArticleState(rel, title, date, passages, "error" if problem else "pending", problem))
+        except (ArticleError, OSError) as exc:
+            cache.pop(rel, None)
+            problem = str(exc) if isinstance(exc, ArticleError) else f"{rel}: cannot be read ({exc.strerror or exc})"
+            title, date = (record.title, record.date) if record is not None else ("", "")
+            out.append(ArticleState(rel, title, date, record.passages if record else None, "error", problem))
+    for rel in list(cache):
+        if rel not in seen:
+            del cache[rel]
+    for rel, record in records.items():
+        if rel not in seen:
+            out.append(ArticleState(rel, record.title, record.date, record.passages, "missing"))
+    return out
 
 
 def content_fingerprint(text: str) -> str:

@@ -528,7 +528,7 @@ class LLMAnswerer:
             warnings.append(f"removed from the model's answer: {', '.join(stripped)} not found in the cited articles")
         citations = [Citation(n, hits[i]) for n, i in enumerate(verifier.cited, 1)]
         add_highlights(released + tail, citations)
-        answer = Answer(question, released + tail, False, citations, warnings=warnings, lang=lang)
+        answer = Answer(question, released + tail, False, citations, warnings=warnings, lang=lang, quoted=False)
         yield self._finish(answer, question, standalone)
 
     @staticmethod

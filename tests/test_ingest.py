@@ -292,3 +292,157 @@ def test_add_while_another_writer_holds_the_lock_keeps_the_file_and_says_so(tmp_
     assert len(report.errors) == 1 and report.errors[0].startswith("added to the corpus but not indexed yet (another process (pid ")
     assert report.errors[0].endswith("); run `assistant index`"), report.errors[0]
     assert report.exit_code == 3
+
+
+# -- removing articles (the UI's delete) ---------------------------------------------------
+
+def _indexed(tmp_path, e5, *articles: tuple[str, str]):
+    """(settings, assistant) over a corpus of `articles` (name, text), indexed."""
+    from assistant.chain import Assistant
+
+    settings = settings_for(tmp_path)
+    for name, text in articles:
+        (settings.corpus_dir / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(settings, embeddings=e5)
+    assert not assistant.reindex().errors
+    return settings, assistant
+
+
+def test_remove_deletes_the_file_and_its_passages_and_answers_stop_citing_it(tmp_path, e5):
+    from assistant.indexer import index_state
+    from assistant.ingest import remove_from_corpus
+
+    settings, assistant = _indexed(tmp_path, e5, ("ha-tinh.txt", ARTICLE), ("phu-yen.txt", PLAIN))
+    question = "Nhà máy nước Cẩm Xuyên công suất bao nhiêu?"
+    assert assistant.ask(question).citations[0].hit.passage.article == "ha-tinh.txt"
+    steps = []
+    report = remove_from_corpus(settings, ["ha-tinh.txt"], embeddings=e5, progress=lambda n, t, name: steps.append(name))
+    assert report.removed == ["ha-tinh.txt"] and report.errors == [] and report.exit_code == 0
+    assert report.index is not None and report.index.removed == ["ha-tinh.txt"] and report.index.total_articles == 1
+    assert report.lines() == ["removed ha-tinh.txt", report.index.line()]
+    assert steps == ["phu-yen.txt"], steps
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["phu-yen.txt"]
+    assert set(assistant.store().article_records()) == {"phu-yen.txt"}
+    assert index_state(settings) == "complete", "the manifest was not brought up to date"
+    answer = assistant.ask(question)  # the loaded read side notices the new index stamp
+    assert all(c.hit.passage.article != "ha-tinh.txt" for c in answer.citations), answer.answer
+    assert all(h.passage.article != "ha-tinh.txt" for h in answer.nearest)
+
+
+def test_remove_refuses_names_outside_the_listed_articles(tmp_path, e5):
+    from assistant.ingest import remove_from_corpus
+
+    settings, assistant = _indexed(tmp_path, e5, ("ha-tinh.txt", ARTICLE))
+    outside = tmp_path / "outside.txt"
+    outside.write_text(PLAIN, encoding="utf-8")
+    (settings.corpus_dir / "notes.json").write_text("{}", encoding="utf-8")  # not an article
+    (settings.corpus_dir / "sub").mkdir()
+    names = ["../outside.txt", str(outside), "sub/../../outside.txt", "notes.json", "khong-co.txt", "", "sub"]
+    report = remove_from_corpus(settings, names, embeddings=e5)
+    assert report.removed == [] and report.index is None and report.exit_code == 1
+    assert report.errors == [f"{n}: not an article of the corpus folder {settings.corpus_dir} or of the index"
+                             for n in names]
+    assert outside.read_text(encoding="utf-8") == PLAIN
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["ha-tinh.txt", "notes.json", "sub"]
+    assert set(assistant.store().article_records()) == {"ha-tinh.txt"}
+
+
+def test_remove_a_link_removes_the_link_only_and_a_path_to_the_file_works(tmp_path, e5):
+    from assistant.ingest import remove_from_corpus
+
+    settings, _ = _indexed(tmp_path, e5, ("ha-tinh.txt", ARTICLE))
+    (settings.corpus_dir / "lien-ket.txt").symlink_to(settings.corpus_dir / "ha-tinh.txt")
+    report = remove_from_corpus(settings, [str(settings.corpus_dir / "lien-ket.txt")], embeddings=e5)
+    assert report.removed == ["lien-ket.txt"] and report.errors == []
+    assert (settings.corpus_dir / "ha-tinh.txt").read_text(encoding="utf-8") == ARTICLE, "the link's target was deleted"
+    assert not (settings.corpus_dir / "lien-ket.txt").is_symlink()
+
+
+def test_remove_an_indexed_article_whose_file_is_gone_and_an_unindexed_file(tmp_path, e5):
+    from assistant.ingest import remove_from_corpus
+
+    settings, assistant = _indexed(tmp_path, e5, ("ha-tinh.txt", ARTICLE), ("phu-yen.txt", PLAIN))
+    (settings.corpus_dir / "ha-tinh.txt").unlink()  # behind the index's back
+    (settings.corpus_dir / "moi.txt").write_text("Bài mới\nMột bài chưa được lập chỉ mục, năm 2025.\n", encoding="utf-8")
+    report = remove_from_corpus(settings, ["ha-tinh.txt", "moi.txt", "moi.txt"], embeddings=e5)
+    assert report.removed == ["ha-tinh.txt", "moi.txt"] and report.errors == []
+    assert report.index.removed == ["ha-tinh.txt"] and report.index.added == []
+    assert set(assistant.store().article_records()) == {"phu-yen.txt"}
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["phu-yen.txt"]
+
+
+def test_remove_while_another_writer_holds_the_lock_deletes_nothing(tmp_path, e5):
+    import threading
+
+    from assistant.indexer import IndexBusyError, write_lock
+    from assistant.ingest import remove_from_corpus
+
+    settings, _ = _indexed(tmp_path, e5, ("ha-tinh.txt", ARTICLE))
+    settings = settings.with_(index_lock_timeout=0.0)
+    caught = []
+    with write_lock(settings):
+        def run():
+            try:
+                remove_from_corpus(settings, ["ha-tinh.txt"], embeddings=e5)
+            except IndexBusyError as exc:
+                caught.append(exc)
+
+        t = threading.Thread(target=run)
+        t.start()
+        t.join()
+    assert caught and "is writing the index" in str(caught[0])
+    assert (settings.corpus_dir / "ha-tinh.txt").exists(), "a file was deleted without the lock"
+
+
+def test_article_states_tell_indexed_pending_changed_missing_and_broken_files(tmp_path, e5):
+    from assistant.ingest import article_states
+
+    settings, assistant = _indexed(tmp_path, e5, ("ha-tinh.txt", ARTICLE), ("phu-yen.txt", PLAIN), ("xoa.txt", ARTICLE + "Thêm.\n"))
+    corpus = settings.corpus_dir
+    (corpus / "moi.md").write_text("# Bài mới về Đà Nẵng\n\nNgày 02/01/2025, Đà Nẵng khai trương cầu mới.\n", encoding="utf-8")
+    (corpus / "phu-yen.txt").write_text(PLAIN + "Một đoạn thêm vào sau.\n", encoding="utf-8")
+    (corpus / "xoa.txt").unlink()
+    (corpus / "chi-tieu-de.txt").write_text("Chỉ có tiêu đề\n", encoding="utf-8")
+    (corpus / "rong.txt").write_bytes(b"")
+    cache: dict = {}
+    states = {s.path: s for s in article_states(settings, assistant.store().article_records(), cache)}
+    assert set(states) == {"ha-tinh.txt", "phu-yen.txt", "xoa.txt", "moi.md", "chi-tieu-de.txt", "rong.txt"}
+    assert (states["ha-tinh.txt"].state, states["ha-tinh.txt"].passages) == ("indexed", 1)
+    assert states["ha-tinh.txt"].title == "Hà Tĩnh khánh thành nhà máy nước"
+    assert (states["moi.md"].state, states["moi.md"].title, states["moi.md"].date, states["moi.md"].passages) == (
+        "pending", "Bài mới về Đà Nẵng", "2025-01-02", None)
+    assert (states["phu-yen.txt"].state, states["phu-yen.txt"].passages) == ("pending", 1), "a changed file is pending"
+    assert states["xoa.txt"].state == "missing"
+    assert (states["chi-tieu-de.txt"].state, states["chi-tieu-de.txt"].problem) == (
+        "error", "chi-tieu-de.txt: has a title line but no article text under it")
+    assert (states["rong.txt"].state, states["rong.txt"].problem) == ("error", "rong.txt: the file is empty")
+    # unchanged files are not read again: the cache answers
+    assert set(cache) == {"ha-tinh.txt", "phu-yen.txt", "moi.md", "chi-tieu-de.txt"}
+    assert all(entry[2] is None for entry in cache.values()), "article text kept in the cache"
+    assistant.reindex()
+    states = {s.path: s for s in article_states(settings, assistant.store().article_records(), cache)}
+    assert {p: s.state for p, s in states.items()} == {
+        "ha-tinh.txt": "indexed", "phu-yen.txt": "indexed", "moi.md": "indexed", "chi-tieu-de.txt": "error",
+        "rong.txt": "error"}
+
+
+def test_cli_remove_deletes_named_articles_and_refuses_the_rest(tmp_path, e5):
+    settings, _ = _indexed(tmp_path, e5, ("ha-tinh.txt", ARTICLE), ("phu-yen.txt", PLAIN))
+    outside = tmp_path / "outside.txt"
+    outside.write_text(PLAIN, encoding="utf-8")
+    where = ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    result = run_cli("remove", "ha-tinh.txt", "../outside.txt", "--json", *where)
+    assert result.returncode == 3, (result.returncode, result.stderr)
+    out = json.loads(result.stdout)
+    refused = f"../outside.txt: not an article of the corpus folder {settings.corpus_dir} or of the index"
+    assert out["removed"] == ["ha-tinh.txt"] and out["errors"] == [refused]
+    assert out["index"]["removed"] == ["ha-tinh.txt"] and out["index"]["articles"] == 1
+    assert f"error: {refused}" in result.stderr.splitlines()
+    assert outside.exists() and sorted(p.name for p in settings.corpus_dir.iterdir()) == ["phu-yen.txt"]
+    result = run_cli("remove", str(settings.corpus_dir / "phu-yen.txt"), *where)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "removed phu-yen.txt"
+    assert result.stdout.splitlines()[1].startswith("indexed 0 articles, 0 passages: 0 added, 0 updated, 1 removed")
+    result = run_cli("remove", "phu-yen.txt", *where)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip() == f"error: phu-yen.txt: not an article of the corpus folder {settings.corpus_dir} or of the index"
