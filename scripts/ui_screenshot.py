@@ -1,7 +1,8 @@
-"""Save docs/ui-chat.png: the chat UI answering a Vietnamese question, its source highlighted.
+"""Save docs/ui-first-screen.png (what is indexed, the example questions) and docs/ui-chat.png (the
+chat answering a Vietnamese question, its source highlighted).
 
 Runs the real app over the repository's corpus with a temporary index, and Debian's chromium
-through Playwright:  python scripts/ui_screenshot.py [OUTPUT.png]
+through Playwright:  python scripts/ui_screenshot.py [CHAT.png [FIRST_SCREEN.png]]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "ui-chat.png"
+    first = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "docs" / "ui-first-screen.png"
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -41,6 +43,10 @@ def main() -> None:
                 )
                 page = browser.new_page(viewport={"width": 1200, "height": 860}, device_scale_factor=1)
                 page.goto(f"http://127.0.0.1:{port}/")
+                page.locator("#chat .example").first.wait_for(timeout=60_000)
+                page.locator("#overview").wait_for(timeout=60_000)
+                first.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(first))
                 box = page.locator("#question textarea")
                 box.fill(QUESTION)
                 box.press("Enter")
@@ -51,6 +57,7 @@ def main() -> None:
                 browser.close()
         finally:
             app.close()
+    print(first)
     print(out)
 
 
