@@ -124,7 +124,7 @@ CSS = """
    were at 1.6:1); the theme's colours are chosen for full opacity */
 #chat .prose.chatbot.md { opacity: 1; }
 #province-passages { max-height: 640px; overflow-y: auto; }
-.hd-overview { margin-top: .3em; line-height: 1.5; }
+.hd-overview { margin-top: .3em; line-height: 1.5; color: var(--body-text-color); }
 .hd-overview-provinces { font-size: .92em; }
 .hd-quoted { font-size: .88em; font-style: italic; margin-bottom: .2em; }
 .hd-folded summary { cursor: pointer; font-size: .88em; margin-top: .25em; }

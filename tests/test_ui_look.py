@@ -168,6 +168,9 @@ def open_page(chromium, url: str, **options):
     page = chromium.new_page(viewport={"width": 1280, "height": 900}, **options)
     page.goto(url)
     page.locator("#question textarea").wait_for()
+    # the load events (overview, lists, the kept conversation) done: Gradio dims pending outputs
+    page.locator("#overview").wait_for()
+    page.wait_for_function("() => !document.querySelector('.pending')", timeout=30_000)
     return page
 
 
