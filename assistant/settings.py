@@ -36,11 +36,11 @@ class Settings:
     collection: str = "passages"
     llm: str = "none"
     llm_base_url: str = ""
-    llm_api_key: str = ""
+    llm_api_key: str = field(default="", repr=False)  # secrets stay out of logs and tracebacks
     llm_timeout: float = 30.0
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
-    ui_auth: str = ""
+    ui_auth: str = field(default="", repr=False)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     index_lock_timeout: float = 120.0  # seconds a second writer waits for the index lock
     fetch_timeout: float = 20.0  # seconds allowed for fetching one URL in `assistant add`

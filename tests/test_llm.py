@@ -247,6 +247,14 @@ def test_settings_read_llm_variables_with_openai_key_fallback():
     assert Settings.from_env(environ={**env, "ASSISTANT_LLM_API_KEY": "sk-own"}).llm_api_key == "sk-own"
 
 
+def test_settings_never_show_secrets_in_their_repr():
+    s = Settings.from_env(environ={"ASSISTANT_LLM_API_KEY": "sk-secret-123", "ASSISTANT_UI_AUTH": "ana:pa55word"})
+    assert (s.llm_api_key, s.ui_auth) == ("sk-secret-123", "ana:pa55word")
+    shown = repr(s)
+    assert "sk-secret-123" not in shown and "pa55word" not in shown, shown
+    assert "llm_base_url=''" in shown, "the other settings are still shown"
+
+
 def test_chat_model_factory_builds_the_configured_client():
     from langchain_ollama import ChatOllama
     from langchain_openai import ChatOpenAI
