@@ -69,33 +69,49 @@ class AddedArticle:
 
 
 @dataclass
-class AddReport:
+class _CorpusChangeReport:
+    """What an add or a remove did: its errors and the indexing run after it."""
+
+    errors: list[str] = field(default_factory=list)
+    index: IndexSummary | None = None
+
+    def _done_any(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything went through, 1 when nothing did, 3 for anything between."""
+        index_errors = self.index.errors if self.index else []
+        if not self.errors and not index_errors:
+            return EXIT_OK
+        if self.errors and not self._done_any():
+            return EXIT_FAILED
+        return EXIT_PARTIAL
+
+    def _tail_lines(self) -> list[str]:
+        """The error lines, then the index run's own errors and its summary line."""
+        out = [f"error: {e}" for e in self.errors]
+        if self.index is not None:
+            out += [f"error: {e}" for e in self.index.errors if e not in self.errors]
+            out.append(self.index.line())
+        return out
+
+
+@dataclass
+class AddReport(_CorpusChangeReport):
     """What `add_to_corpus` did with each source, and the indexing run after it."""
 
     added: list[AddedArticle] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, existing corpus path)
-    errors: list[str] = field(default_factory=list)
-    index: IndexSummary | None = None
 
-    @property
-    def exit_code(self) -> int:
-        """0 when everything went in, 1 when no source could be added, 3 for anything between."""
-        index_errors = self.index.errors if self.index else []
-        if not self.errors and not index_errors:
-            return EXIT_OK
-        if self.errors and not self.added and not self.duplicates:
-            return EXIT_FAILED
-        return EXIT_PARTIAL
+    def _done_any(self) -> bool:
+        return bool(self.added or self.duplicates)
 
     def lines(self) -> list[str]:
         """Human-readable report, one line per source, then the index summary."""
         out = [f"added {a.source} -> {a.path} ({a.title})" for a in self.added]
         out += [f"duplicate: {src} has the same content as {existing}; not added again" for src, existing in self.duplicates]
-        out += [f"error: {e}" for e in self.errors]
-        if self.index is not None:
-            out += [f"error: {e}" for e in self.index.errors if e not in self.errors]
-            out.append(self.index.line())
-        return out
+        return out + self._tail_lines()
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -154,31 +170,17 @@ def add_to_corpus(
 
 
 @dataclass
-class RemoveReport:
+class RemoveReport(_CorpusChangeReport):
     """What `remove_from_corpus` did with each name, and the indexing run after it."""
 
     removed: list[str] = field(default_factory=list)  # corpus paths (relative to the corpus folder)
-    errors: list[str] = field(default_factory=list)
-    index: IndexSummary | None = None
 
-    @property
-    def exit_code(self) -> int:
-        """0 when every name was removed, 1 when none was, 3 for anything between."""
-        index_errors = self.index.errors if self.index else []
-        if not self.errors and not index_errors:
-            return EXIT_OK
-        if self.errors and not self.removed:
-            return EXIT_FAILED
-        return EXIT_PARTIAL
+    def _done_any(self) -> bool:
+        return bool(self.removed)
 
     def lines(self) -> list[str]:
         """Human-readable report, one line per name, then the index summary."""
-        out = [f"removed {rel}" for rel in self.removed]
-        out += [f"error: {e}" for e in self.errors]
-        if self.index is not None:
-            out += [f"error: {e}" for e in self.index.errors if e not in self.errors]
-            out.append(self.index.line())
-        return out
+        return [f"removed {rel}" for rel in self.removed] + self._tail_lines()
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
