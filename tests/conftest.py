@@ -6,10 +6,13 @@ articles is built once per session (`built`); tests that change a corpus copy it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,18 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None, cwd: 
     return subprocess.run(
         [exe, *args], capture_output=True, text=True, env=full_env, input=input, cwd=cwd, timeout=timeout
     )
+
+
+@contextlib.contextmanager
+def loopback_http(handler):
+    """A real HTTP server on 127.0.0.1 answering with `handler` (a BaseHTTPRequestHandler class),
+    one thread per request; yields its base URL and shuts it down afterwards."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

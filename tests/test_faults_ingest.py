@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_CORPUS, make_corpus, run_cli
+from conftest import FIXTURE_CORPUS, loopback_http, make_corpus, run_cli
 
 # outer ASSISTANT_* settings must not leak into these runs (empty = default)
 CLEAN_ENV = {"ASSISTANT_CORPUS_DIR": "", "ASSISTANT_INDEX_DIR": "", "ASSISTANT_EMBEDDINGS": "", "ASSISTANT_CHROMA_URL": ""}
@@ -76,13 +75,8 @@ class _Trickler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def slow_site():
     """An HTTP server on 127.0.0.1 that sends its pages one byte at a time."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback_http(_Trickler) as url:
+        yield url
 
 
 @pytest.mark.parametrize("path, message", [

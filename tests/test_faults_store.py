@@ -262,14 +262,20 @@ def twelve_articles(folder: Path) -> None:
         (folder / f"a{i:02d}.txt").write_text(text.replace("TP.HCM", f"TP.HCM{i:02d}"), encoding="utf-8")
 
 
-def test_full_disk_refuses_the_write_keeps_the_index_and_finishes_later(small_disk):
-    disk, resize = small_disk
+def indexed_seed_then_twelve_more(disk: Path) -> tuple[Path, list[str]]:
+    """On `disk`: the seed article indexed, then twelve new articles waiting; (corpus, CLI options)."""
     corpus = disk / "corpus"
     corpus.mkdir()
     shutil.copy(SEED_ARTICLE, corpus)
     args = ["--corpus", str(corpus), "--index", str(disk / "index")]
     assert cli("index", *args).returncode == 0
     twelve_articles(corpus)
+    return corpus, args
+
+
+def test_full_disk_refuses_the_write_keeps_the_index_and_finishes_later(small_disk):
+    disk, resize = small_disk
+    corpus, args = indexed_seed_then_twelve_more(disk)
     result = cli("index", *args)
     no_traceback(result)
     assert result.returncode == 1, result.stderr
@@ -296,12 +302,7 @@ def test_chroma_running_out_of_space_is_one_line_and_recovers(small_disk, e5, mo
     from assistant.settings import Settings
 
     disk, resize = small_disk
-    corpus = disk / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED_ARTICLE, corpus)
-    args = ["--corpus", str(corpus), "--index", str(disk / "index")]
-    assert cli("index", *args).returncode == 0
-    twelve_articles(corpus)
+    corpus, args = indexed_seed_then_twelve_more(disk)
     with open(disk / "filler", "wb") as fh:  # leave about 300 KB: less than 12 articles need
         fh.write(b"\0" * (shutil.disk_usage(disk).free - 300 * 1024))
     monkeypatch.setattr(store, "PASSAGE_DISK_BYTES", 0)

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 import unicodedata
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from assistant.ingest import INVISIBLE_RE, add_to_corpus, slugify
 from assistant.settings import Settings
-from conftest import run_cli
+from conftest import loopback_http, run_cli
 
 PAGE_TITLE = "Bình Định khởi công cầu Thị Nại 2"
 PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
@@ -87,13 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site():
     """An HTTP server on 127.0.0.1 serving a news page, a text article, and failure cases."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback_http(_Handler) as url:
+        yield url
 
 
 def closed_port_url() -> str:
