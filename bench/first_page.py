@@ -17,12 +17,15 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from versions import baseline_and_head, in_turn  # noqa: E402
+
 QUESTION = "Nghệ An ký kết hợp tác với TP.HCM từ năm nào?"
 
 
@@ -78,11 +81,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--baseline-commit", default="0a62020")
     opts = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="hoidap-first-page-"))
-    baseline = work / "baseline"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(baseline),
-                    opts.baseline_commit], check=True)
-    try:
+    with baseline_and_head(opts.baseline_commit, "hoidap-first-page-") as (work, versions):
         corpus = work / "corpus"
         corpus.mkdir()
         shutil.copy(ROOT / "corpus" / "tphcm-hop-tac-bac-trung-bo.txt", corpus)
@@ -91,11 +90,9 @@ def main() -> None:
                 if path.suffix in (".txt", ".md"):
                     shutil.copy(path, corpus / f"{folder.parent.name}-{path.name}")
         n = len(list(corpus.iterdir()))
-        versions = {"baseline": baseline, "HEAD": ROOT}
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in versions}
         for rep in range(opts.reps):
-            order = list(versions.items())
-            for name, code in order if rep % 2 == 0 else order[::-1]:
+            for name, code in in_turn(versions, rep):
                 results[name].append(one_run(code, corpus, work / name))
         print(f"\n{n} articles, no index at start, median of {opts.reps} runs (seconds)\n")
         print(f"| measure | baseline {opts.baseline_commit} | HEAD |")
@@ -103,9 +100,6 @@ def main() -> None:
         for i, label in enumerate(("first HTTP 200 on /", "first answer through /chat")):
             values = [statistics.median(r[i] for r in results[name]) for name in versions]
             print(f"| {label} | {values[0]:.1f} | {values[1]:.1f} |")
-    finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], check=False)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
 from synthetic import make_corpus  # noqa: E402
+from versions import baseline_and_head, in_turn  # noqa: E402
 
 QUESTION = "Nghệ An ký kết hợp tác với TP.HCM từ năm nào?"
 
@@ -64,17 +64,12 @@ def main() -> None:
     parser.add_argument("--baseline-commit", default="0a62020")
     opts = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="hoidap-hardening-"))
-    baseline = work / "baseline"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(baseline),
-                    opts.baseline_commit], check=True)
-    try:
+    with baseline_and_head(opts.baseline_commit, "hoidap-hardening-") as (work, versions):
         corpus = work / "corpus"
         make_corpus(corpus, opts.articles)
         started = time.perf_counter()
         build(corpus, work / "built")
         print(f"built {opts.articles} articles in {time.perf_counter() - started:.1f}s (template memo)")
-        versions = {"baseline": baseline, "HEAD": ROOT}
         for name in versions:
             shutil.copytree(work / "built", work / f"index-{name}")
         cases = {
@@ -89,8 +84,7 @@ def main() -> None:
         for case, argv in cases.items():
             times: dict[str, list[float]] = {name: [] for name in versions}
             for rep in range(opts.reps):
-                order = list(versions.items())
-                for name, code in order if rep % 2 == 0 else order[::-1]:  # neither always goes first
+                for name, code in in_turn(versions, rep):
                     index = work / f"index-{name}"
                     if case == "cold ask, no saved read side":
                         live = (index / "CURRENT").read_text().strip()
@@ -102,9 +96,6 @@ def main() -> None:
         print("|---|---|---|---|")
         for case, base, head in rows:
             print(f"| {case} | {base:.3f} | {head:.3f} | {head - base:+.3f} |")
-    finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], check=False)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
