@@ -37,7 +37,7 @@ except ImportError as exc:  # pragma: no cover - gradio is in the `ui` extra
 from assistant.answer import Answer, Citation
 from assistant.chain import Assistant
 from assistant.chunking import Passage
-from assistant.corpus import ArticleError
+from assistant.corpus import ArticleError, vietnamese_date
 from assistant.embeddings import EmbeddingsError
 from assistant.indexer import index_corpus
 from assistant.ingest import ArticleState, add_to_corpus, article_states, indexed_articles, remove_from_corpus
@@ -702,11 +702,8 @@ def first_build_if_needed(assistant: Assistant) -> FirstBuild | None:
 
     Raises ValueError when there is no corpus folder to build from, IndexError_ for a damaged index.
     """
-    if not assistant.index_is_empty():
+    if not assistant.needs_build():
         return None
-    if not assistant.settings.corpus_dir.is_dir():
-        raise ValueError(f"corpus folder {assistant.settings.corpus_dir} does not exist "
-                         "(set --corpus or ASSISTANT_CORPUS_DIR)")
     print(f"no index at {assistant.settings.index_dir}: building it from {assistant.settings.corpus_dir} "
           "while the page is served", file=sys.stderr)
     return FirstBuild(assistant).start()
@@ -877,12 +874,6 @@ class LoginThrottle:
 OVERVIEW_PROVINCES = 8  # provinces named on the first screen; the Provinces tab lists them all
 
 
-def _vn_date(iso: str) -> str:
-    """2025-11-28 -> 28/11/2025 (the way the articles write dates)."""
-    parts = iso.split("-")
-    return "/".join(reversed(parts)) if len(parts) == 3 else iso
-
-
 def overview_html(overview) -> str:
     """The first screen's line on what is indexed: articles, date range, the provinces most written about."""
     if not overview.articles:
@@ -890,7 +881,7 @@ def overview_html(overview) -> str:
                 '“Bài viết”. · No article is indexed yet: add some in the Articles tab.</div>')
     dates = ""
     if overview.first_date:
-        first, last = _vn_date(overview.first_date), _vn_date(overview.last_date)
+        first, last = vietnamese_date(overview.first_date), vietnamese_date(overview.last_date)
         dates = f" · {first}" + (f" – {last}" if last != first else "")
     names = ", ".join(f"{html.escape(name)} ({count})" for name, count in overview.provinces[:OVERVIEW_PROVINCES])
     more = len(overview.provinces) - OVERVIEW_PROVINCES

@@ -71,9 +71,9 @@ class Assistant:
 
     def index_is_empty(self) -> bool:
         """True when there is no index yet or it holds no passages."""
-        from .store import read_current_generation
+        from .store import index_built
 
-        if not self.settings.chroma_url and not read_current_generation(self.settings.index_dir):
+        if not index_built(self.settings.index_dir, self.settings.chroma_url):
             return True
         if not self.settings.chroma_url:
             # load the read side now (from the saved snapshot when current): it is needed next
@@ -81,12 +81,18 @@ class Assistant:
             return len(self.index) == 0
         return self.store().count() == 0
 
-    def ensure_index(self, notify: Callable[[str], None] | None = None, progress: ProgressFn | None = None) -> IndexSummary | None:
-        """Build the index when it is missing or empty; returns the summary if it built one."""
+    def needs_build(self) -> bool:
+        """Whether the index is missing or empty; ValueError when there is no corpus folder to build it from."""
         if not self.index_is_empty():
-            return None
+            return False
         if not self.settings.corpus_dir.is_dir():
             raise ValueError(f"corpus folder {self.settings.corpus_dir} does not exist (set --corpus or ASSISTANT_CORPUS_DIR)")
+        return True
+
+    def ensure_index(self, notify: Callable[[str], None] | None = None, progress: ProgressFn | None = None) -> IndexSummary | None:
+        """Build the index when it is missing or empty; returns the summary if it built one."""
+        if not self.needs_build():
+            return None
         if notify:
             notify(f"no index at {self.settings.index_dir}: building it from {self.settings.corpus_dir} first")
         return self.reindex(progress=progress)
@@ -260,24 +266,14 @@ class Assistant:
 
     def status(self) -> dict:
         """Articles, passages, embedding model and index location."""
-        from .store import read_current_generation
+        from .store import index_built
 
-        if not self.settings.chroma_url and not read_current_generation(self.settings.index_dir):
-            # nothing indexed yet: say so without creating an empty store on the way
-            return {
-                "articles": 0,
-                "chunks": 0,
-                "embedding_model": self.settings.embeddings,
-                "configured_embedding_model": self.settings.embeddings,
-                "index_path": str(self.settings.index_dir.resolve()),
-                "corpus_path": str(self.settings.corpus_dir.resolve()),
-            }
-        store = self.store()
-        records = store.article_records()
+        # nothing indexed yet: say so without creating an empty store on the way
+        store = self.store() if index_built(self.settings.index_dir, self.settings.chroma_url) else None
         return {
-            "articles": len(records),
-            "chunks": store.count(),
-            "embedding_model": store.recorded_model() or self.settings.embeddings,
+            "articles": len(store.article_records()) if store else 0,
+            "chunks": store.count() if store else 0,
+            "embedding_model": (store.recorded_model() if store else "") or self.settings.embeddings,
             "configured_embedding_model": self.settings.embeddings,
             "index_path": store.location if self.settings.chroma_url else str(self.settings.index_dir.resolve()),
             "corpus_path": str(self.settings.corpus_dir.resolve()),

@@ -36,6 +36,7 @@ _TERMINAL = tuple(".!?…:;\"”»)’")
 _TIMESTAMP_RE = re.compile(r"^\s*\d{1,2}:\d{2}(,|\s)\s*\d{1,2}/\d{1,2}/\d{2,4}\s*$")
 _MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
 class ArticleError(ValueError):
@@ -252,6 +253,13 @@ def _mark_headings(text: str, blocks: list[Block], markdown: bool) -> None:
             and line[:1].isupper()
         ):
             blocks[i] = Block("heading", block.start, block.end)
+
+
+def vietnamese_date(iso: str) -> str:
+    """An ISO date (2025-11-28, as articles' dates are kept) written the Vietnamese way: 28/11/2025;
+    '' when it is not one."""
+    m = _ISO_DATE_RE.match(iso)
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else ""
 
 
 def check_answerable(article: Article) -> None:

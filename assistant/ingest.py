@@ -31,6 +31,7 @@ from .corpus import (
     decode_article_bytes,
     list_article_files,
     parse_article,
+    vietnamese_date,
 )
 from .indexer import (
     EXIT_FAILED,
@@ -54,7 +55,6 @@ _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # overrides, isolates, Arabic letter mark): invisible, and able to hide or reorder text
 INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _BARE_DATE_RE = re.compile(r"^\s*(\d{1,2}:\d{2}(,|\s)\s*)?\d{1,2}/\d{1,2}/\d{2,4}(\s*,?\s*\d{1,2}:\d{2})?\s*$")
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 MAX_SLUG_CHARS = 80
 USER_AGENT = "hoidap/0.1 (offline news question answering; article import)"
 
@@ -248,10 +248,10 @@ def remove_from_corpus(
 def indexed_articles(settings: Settings) -> dict:
     """The live index's article records by path (empty when there is no index yet)."""
     from .indexer import open_store
-    from .store import read_current_generation
+    from .store import index_built
 
-    if not settings.chroma_url and not read_current_generation(settings.index_dir):
-        return {}  # not built yet: opening the store would create an empty generation
+    if not index_built(settings.index_dir, settings.chroma_url):
+        return {}
     return open_store(settings).article_records()
 
 
@@ -445,7 +445,7 @@ def html_to_article(data: bytes | str, name: str, url: str | None = None) -> tup
     if not body:
         raise ArticleError(f"{name}: no article text found in the page")
     out = [title]
-    date = _vietnamese_date(getattr(doc, "date", "") or "")
+    date = vietnamese_date(getattr(doc, "date", "") or "")
     if date:
         # the line corpus.parse_article reads the publication date from; ends with a full stop
         # so it is not mistaken for a section heading
@@ -693,11 +693,6 @@ def _read_limited(path: Path, name: str, max_bytes: int) -> bytes:
 def _check_article(text: str, name: str, markdown: bool) -> None:
     """Refuse text with nothing to answer from (a title and no paragraph), as `assistant index` does."""
     check_answerable(parse_article(text, name, markdown=markdown))
-
-
-def _vietnamese_date(iso: str) -> str:
-    m = _ISO_DATE_RE.match(iso)
-    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else ""
 
 
 def _first_line(text: str) -> str:

@@ -583,6 +583,14 @@ def read_current_generation(index_dir: Path) -> str:
     return name
 
 
+def index_built(index_dir: Path, chroma_url: str = "") -> bool:
+    """Whether there is an index to open; opening a folder that has none would create an empty one.
+
+    A Chroma server is always opened (and asked).
+    """
+    return bool(chroma_url) or bool(read_current_generation(index_dir))
+
+
 def check_index_dir(index_dir: Path) -> None:
     """Raise IndexError_ when the index path exists but is not a folder."""
     path = Path(index_dir)
@@ -605,10 +613,11 @@ def make_index_dir(index_dir: Path) -> None:
         ) from None
 
 
-def generation_problem(index_dir: Path, generation: str) -> str:
+def generation_problem(index_dir: Path, generation: str, thorough: bool = True) -> str:
     """What is wrong with a generation's Chroma database ('' when it looks intact).
 
-    Header and size always; `PRAGMA quick_check` (a few ms per MB) once per file state per process.
+    The folder, the file's size and header always; when `thorough`, also `PRAGMA quick_check`
+    (a few ms per MB), once per file state per process.
     """
     folder = Path(index_dir) / generation
     if not folder.is_dir():
@@ -626,6 +635,8 @@ def generation_problem(index_dir: Path, generation: str) -> str:
         return f"{generation}/{_SQLITE_FILE} is empty"
     if head != _SQLITE_MAGIC:
         return f"{generation}/{_SQLITE_FILE} is not a SQLite database"
+    if not thorough:
+        return ""
     key = (str(db.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _CHECKED:
         _CHECKED[key] = _quick_check(db)
@@ -658,28 +669,19 @@ def sqlite_size(index_dir: Path, generation: str) -> int:
         return -1
 
 
-def sqlite_header_ok(index_dir: Path, generation: str) -> bool:
-    """Whether a generation's Chroma database starts with SQLite's header (a cheap check)."""
-    try:
-        with open(Path(index_dir) / generation / _SQLITE_FILE, "rb") as fh:
-            return fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
-    except OSError:
-        return False
-
-
-def quick_problem(index_dir: Path) -> str:
+def quick_problem(index_dir: Path, manifest: dict | None = None) -> str:
     """What is visibly wrong with the live database without opening it ('' when nothing is).
 
-    A header read and a size compared with the manifest: cheap enough for every cold question.
+    generation_problem without quick_check, then the file's size against the manifest (read here
+    unless given): cheap enough for every cold question.
     """
     live = read_current_generation(index_dir)
     if not live:
         return ""
-    if not (Path(index_dir) / live).is_dir():
-        return f"its live folder {live} is missing"
-    if not sqlite_header_ok(index_dir, live):
-        return f"{live}/{_SQLITE_FILE} is missing, empty or not a SQLite database"
-    manifest = read_manifest(index_dir)
+    problem = generation_problem(index_dir, live, thorough=False)
+    if problem:
+        return problem
+    manifest = read_manifest(index_dir) if manifest is None else manifest
     expected = (manifest or {}).get("sqlite_bytes")
     if expected is not None and manifest.get("stamp") == index_stamp(index_dir):
         size = sqlite_size(index_dir, live)
