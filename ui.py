@@ -34,17 +34,15 @@ try:
 except ImportError as exc:  # pragma: no cover - gradio is in the `ui` extra
     raise ImportError(f"the web UI needs Gradio: pip install 'hoidap[ui]' ({exc})") from None
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, source_lines
 from assistant.chain import Assistant
 from assistant.chunking import Passage
-from assistant.corpus import ArticleError, vietnamese_date
+from assistant.corpus import vietnamese_date
 from assistant.embeddings import EmbeddingsError
-from assistant.indexer import index_corpus
 from assistant.ingest import ArticleState, add_to_corpus, article_states, indexed_articles, remove_from_corpus
-from assistant.llm import LLMConfigError
 from assistant.provinces import province_mentions
-from assistant.questions import QuestionError
-from assistant.retrieval import analyse_question
+from assistant.errors import QuestionError, UserError
+from assistant.glossary import looks_english
 from assistant.settings import Settings
 from assistant.store import Hit, IndexError_
 from assistant.text import fold
@@ -55,7 +53,7 @@ UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
 UPLOAD_CAP_FACTOR = 4
 # Errors of the library (a damaged or busy index, a missing engine, an unreadable file or folder)
 # carry a message meant for the user: shown as it is, without a traceback in the server log.
-LIBRARY_ERRORS = (ArticleError, EmbeddingsError, IndexError_, LLMConfigError, OSError)
+LIBRARY_ERRORS = (UserError, EmbeddingsError, IndexError_, OSError)
 # Login throttling, per client address: this many failed logins are free; then each further
 # attempt must wait LOGIN_FIRST_WAIT seconds after the last failure, doubling per failure up to
 # LOGIN_MAX_WAIT. Over all addresses together (a local client can claim any address through
@@ -310,17 +308,12 @@ def answer_text(answer: Answer) -> str:
     if answer.citations:
         lines.append("")
         for cit in answer.citations:
-            p = cit.hit.passage
-            where = (p.title or p.article) + (f" › {p.section}" if p.section else "")
-            lines.append(f"[{cit.n}] {where} ({p.article}:{p.start}-{p.end})")
-            lines.append("    " + " ".join(p.text.split()))
+            lines += source_lines(f"[{cit.n}]", cit.hit)
     elif answer.abstained and answer.nearest:
         lines.append("")
         lines.append(LABELS.get(answer.lang, LABELS["vi"])["nearest"] + ":")
         for i, hit in enumerate(answer.nearest[:NEAREST_SHOWN], 1):
-            p = hit.passage
-            lines.append(f"({i}) {p.title or p.article} ({p.article}:{p.start}-{p.end})")
-            lines.append("    " + " ".join(p.text.split()))
+            lines += source_lines(f"({i})", hit)
     for warning in answer.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
@@ -334,9 +327,8 @@ def province_passages_html(assistant: Assistant, province: str) -> str:
     """Every indexed passage about `province`, in article order, its mentions marked."""
     if not province:
         return "<div class='hd-meta'>Chọn một tỉnh/thành ở bên trái · Pick a province on the left</div>"
-    index = assistant.index
     # the same notion of "about a province" as the filter and the counts (mentions + article title)
-    passages = [p for pid, p in zip(index.ids, index.passages) if province in index.provinces_of(pid)]
+    passages = [p for _, p in assistant.index.passages_about(province)]
     if not passages:
         return f"<div class='hd-meta'>{html.escape(province)}: không có đoạn nào · no passages</div>"
     parts = [f'<div class="hd-head">{html.escape(province)} · {len(passages)} đoạn / passages</div>']
@@ -700,7 +692,7 @@ def building_html(build: FirstBuild, overview: bool = False) -> str:
 def first_build_if_needed(assistant: Assistant) -> FirstBuild | None:
     """A started FirstBuild when there is no index yet (None when there is one to serve at once).
 
-    Raises ValueError when there is no corpus folder to build from, IndexError_ for a damaged index.
+    Raises UserError when there is no corpus folder to build from, IndexError_ for a damaged index.
     """
     if not assistant.needs_build():
         return None
@@ -780,9 +772,8 @@ class CorpusJobs:
     def reindex(self, progress=None) -> str:
         """Bring the index in line with the corpus and load the new read side; returns a summary."""
         with self.lock:
-            # Not Assistant.reindex(): it holds the lock every question needs for the whole run.
-            # Questions keep using the loaded read side until the new one is swapped in below.
-            summary = index_corpus(self.assistant.settings, self.assistant.embeddings, progress=_counted(progress))
+            # questions keep using the loaded read side until the new one is loaded below
+            summary = self.assistant.reindex(progress=_counted(progress))
             self._reload()
         lines = [summary.line()] + [f"error: {e}" for e in summary.errors]
         return "\n".join(lines)
@@ -971,7 +962,7 @@ def build_app(assistant: Assistant, build: FirstBuild | None = None) -> gr.Block
         user = _user(request)
         turns = stored_turns(conversation, user)
         before = chat_messages(turns)
-        lang = "en" if analyse_question(question).kind == "en" else "vi"
+        lang = "en" if looks_english(question) else "vi"
         asked = {"role": "user", "content": _user_html(question)}
         if build is not None and build.running:  # the first index is still being built
             yield "", before + [asked, {"role": "assistant", "content": building_html(build)}], *(gr.skip(),) * 4
@@ -1279,7 +1270,7 @@ def parse_auth(value: str) -> tuple[str, str] | None:
         return None
     user, sep, password = value.partition(":")
     if not sep or not user or not password:
-        raise ValueError("ASSISTANT_UI_AUTH must look like user:password")
+        raise UserError("ASSISTANT_UI_AUTH must look like user:password")
     return user, password
 
 
@@ -1352,12 +1343,12 @@ def main() -> None:
     try:
         settings = Settings.from_env()
         parse_auth(settings.ui_auth)  # a malformed login setting fails before any work
-    except ValueError as exc:  # a malformed ASSISTANT_* value: which one, no traceback (as the CLI)
+    except UserError as exc:  # a malformed ASSISTANT_* value: which one, no traceback (as the CLI)
         _fail(str(exc), 2)
     try:
         assistant = Assistant(settings, notify=lambda m: print(m, file=sys.stderr))
         build = first_build_if_needed(assistant)
-    except (ValueError, *LIBRARY_ERRORS) as exc:  # e.g. no corpus folder, a damaged index
+    except LIBRARY_ERRORS as exc:  # e.g. no corpus folder, a damaged index
         _fail(str(exc), 1)
     try:
         serve(assistant, build=build)

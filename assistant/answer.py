@@ -12,34 +12,17 @@ from dataclasses import dataclass, field
 
 from . import glossary, lexical
 from .provinces import find_provinces, foreign_places, province_mentions
-from .qtypes import counted_words, number_near, question_types, satisfies
-from .retrieval import PassageIndex, QueryInfo
+from .backend import ReadIndex
+from .qtypes import number_near, satisfies
+from .questions import Question
 from .store import Hit
 from .text import fold, has_diacritics, split_sentences, unglue
+from .tuning import DEFAULT_TUNING, Tuning
 
-MAX_ANSWER_CHARS = 600
 NOT_FOUND = {
     "vi": "Không tìm thấy thông tin này trong các bài viết đã lập chỉ mục.",
     "en": "Not found in the indexed articles.",
 }
-# Abstention thresholds per question kind, calibrated on eval/dev.jsonl (docs/quality.md):
-# coverage at the midpoint of the gap between answerable and unanswerable questions that pass
-# the type checks; the dense floor just under the least similar answerable question, to catch
-# questions about another subject altogether ("What is the price of bitcoin today?").
-MIN_COVERAGE = {"vi": 0.40, "vi-noaccent": 0.28, "en": 0.30}
-MIN_DENSE = {"vi": 0.82, "vi-noaccent": 0.80, "en": 0.77}
-# Accent-free questions: some word pair must be found (answerable ones found at least 29% of
-# theirs on the question sets, chit-chat none): docs/quality.md.
-MIN_PHRASE_COVERAGE = 0.15
-ANSWER_PASSAGES = 3
-# Share of a sentence's coverage judged with the sentence before it (which often names the subject).
-CONTEXT_SHARE = 0.6
-USE_YEAR_CHECK = True  # a year the question names must be in the answering passage (ablation switch)
-# a sentence holding what the best one lacks, from another passage, must be about the question
-# too: half the best's coverage ("nhà đầu tư nào rót vốn vào dự án hydro": not EVN's power line)
-HOLDER_COVERAGE = 0.5
-SECOND_SENTENCE = 0.6  # a second sentence scoring at least this share of the best is shown too
-
 # A question about the chairman is not answered by a sentence about a vice-chairman.
 _ROLES = (("chu tich", "chairman"), ("giam doc", "director"), ("bi thu", "secretary"))
 
@@ -56,15 +39,15 @@ class Support:
     missing: list[str] = field(default_factory=list)
     phrase_coverage: float = 1.0  # share of an accent-free question's word pairs found in a top passage
 
-    def ok(self, kind: str) -> bool:
+    def ok(self, kind: str, tuning: Tuning = DEFAULT_TUNING) -> bool:
         """Whether to answer rather than abstain."""
         return (
             self.type_ok
             and self.province_ok
             and not self.missing
-            and self.coverage >= MIN_COVERAGE[kind]
-            and self.phrase_coverage >= MIN_PHRASE_COVERAGE
-            and self.dense >= MIN_DENSE[kind]
+            and self.coverage >= tuning.per_kind("min_coverage", kind)
+            and self.phrase_coverage >= tuning.min_phrase_coverage
+            and self.dense >= tuning.per_kind("min_dense", kind)
         )
 
 
@@ -116,9 +99,17 @@ class Answer:
         }
 
 
-def roles_match(question: str, text: str) -> bool:
+def source_lines(label: str, hit: Hit, with_text: bool = True) -> list[str]:
+    """A cited or nearest passage as plain text: "[1] title › section (file:start-end)", then the text."""
+    p = hit.passage
+    where = (p.title or p.article) + (f" › {p.section}" if p.section else "")
+    lines = [f"{label} {where} ({p.article}:{p.start}-{p.end})"]
+    return lines + (["    " + " ".join(p.text.split())] if with_text else [])
+
+
+def roles_match(question: Question, text: str) -> bool:
     """A role the question asks about (chairman...) appears in the text with the same rank."""
-    q, t = " " + fold(question) + " ", " " + fold(text) + " "
+    q, t = " " + question.folded + " ", " " + fold(text) + " "
     for vi_role, en_role in _ROLES:
         for cue in (vi_role, en_role):
             m = re.search(rf"(\w+)?\s*\b{cue}\b", q)
@@ -146,45 +137,42 @@ class _Candidate:
     held: set = field(default_factory=set)  # the asked-for kinds this sentence holds
 
 
-def language_of(info: QueryInfo) -> str:
-    """Language to answer in: en for English questions, vi otherwise."""
-    return "en" if info.kind == "en" else "vi"
-
-
-def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: PassageIndex) -> Answer:
+def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning: Tuning = DEFAULT_TUNING) -> Answer:
     """Pick the answering sentence(s) from the hits, or abstain when support is weak."""
-    lang = language_of(info)
+    lang = question.lang
     if not hits:
-        return Answer(question, NOT_FOUND[lang], True, lang=lang)
-    asked_text = info.text  # the question with chat shorthand spelled out ("bn" -> "bao nhiêu")
-    folded = info.kind != "vi"
-    bm25 = index.bm25_folded if folded else index.bm25_exact
-    items = coverage_items(info, bm25, folded)
-    kinds = question_types(asked_text)
-    asked = [p for p in info.provinces if p != "TP.HCM"]
+        return Answer(question.asked, NOT_FOUND[lang], True, lang=lang)
+    asked_text = question.text  # chat shorthand spelled out ("bn" -> "bao nhiêu")
+    folded = question.kind != "vi"
+    keys = tuning.lexical
+    max_chars = tuning.max_answer_chars
+    items = coverage_items(question, index, folded, keys)
+    kinds = set(question.types)
+    asked = [p for p in question.provinces if p != "TP.HCM"]
     # typed without diacritics, "nam dinh vu" is the passages' "Nam Đình Vũ", not Nam Định
-    not_provinces = info.kind == "vi-noaccent" and _names_not_provinces(
+    not_provinces = question.kind == "vi-noaccent" and _names_not_provinces(
         _province_phrases(asked_text, asked), " ".join(h.passage.text for h in hits))
 
-    focus = counted_words(asked_text, english=info.kind == "en") if kinds & {"count", "money", "percent"} else []
+    focus = list(question.counted)
     candidates: list[_Candidate] = []
-    for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
+    for rank, hit in enumerate(hits[:tuning.answer_passages]):
         text = hit.passage.text
         label = passage_label(text)
         about_asked = all(p in index.provinces_of(hit.id) for p in asked) or not_provinces
         previous: set[str] = set()
-        for s, e in _answer_units(text):
+        for s, e in _answer_units(text, max_chars):
             sentence = text[s:e]
             # "TP.HCM - tỉnh Quảng Bình: ..." — later sentences of the paragraph inherit its label
             shown = f"{label}: {sentence}" if label and s > len(label) else sentence
-            present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded))
+            present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded, keys=keys))
             # "Hệ thống ... sẽ được mở rộng lên 80 điểm cầu": the subject is often named only in the
             # sentence before, so the sentence in its context counts for part of its coverage
             own = covered_share(items, present)
-            coverage = (1 - CONTEXT_SHARE) * own + CONTEXT_SHARE * covered_share(items, present | previous)
+            share_ = tuning.context_share
+            coverage = (1 - share_) * own + share_ * covered_share(items, present | previous)
             previous = present
-            held = {k for k in kinds if satisfies(k, shown, asked_text)}
-            if "person" in held and not roles_match(asked_text, shown):
+            held = {k for k in kinds if satisfies(k, shown, question)}
+            if "person" in held and not roles_match(question, shown):
                 held.discard("person")
             ok = held == kinds
             score_bonus = 0.3 if held and focus and number_near(shown, focus) else 0.0
@@ -201,10 +189,10 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
         # neighbour holds the rest ("... Vành đai phía Tây 2 ... dài 34 km" / "... hoàn thành năm 2028")
         missing_kinds = kinds - best.held
         holders = [c for c in candidates if c.held >= missing_kinds and c.has_province and c is not best
-                   and (c.hit_rank == best.hit_rank or c.coverage >= HOLDER_COVERAGE * best.coverage)]
+                   and (c.hit_rank == best.hit_rank or c.coverage >= tuning.holder_coverage * best.coverage)]
         if holders:
             holder = max(holders, key=lambda c: (c.hit_rank == best.hit_rank, c.score))
-            fits = len(best.text) + len(holder.text) + 8 <= MAX_ANSWER_CHARS
+            fits = len(best.text) + len(holder.text) + 8 <= max_chars
             if best.held and fits:
                 chosen = [best, holder]
                 best = _Candidate(best.hit_rank, best.start, best.end, best.text, best.score,
@@ -216,39 +204,39 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
                 chosen = [holder]
                 best = holder
     support = Support(
-        coverage=max(_passage_coverage(h, items, folded) for h in hits[:ANSWER_PASSAGES]),
+        coverage=max(_passage_coverage(h, items, folded, keys) for h in hits[:tuning.answer_passages]),
         dense=hits[0].score,
         type_ok=best.satisfied,
         province_ok=best.has_province,
     )
-    if info.kind == "vi-noaccent":
+    if question.kind == "vi-noaccent":
         # accent-free syllables match almost anything one by one ("mat khau" -> mặt, khẩu); two
         # in a row must match somewhere ("cach doi mat khau wifi" finds none of its word pairs)
         pairs = [(w, alts) for w, alts in items if any(" " in t for alt in alts for t in alt)]
         if pairs:
-            support.phrase_coverage = max(_passage_coverage(h, pairs, folded) for h in hits[:ANSWER_PASSAGES])
-        elif any(" " in t for t in lexical.terms(asked_text, folded=True, query=True)):
+            support.phrase_coverage = max(_passage_coverage(h, pairs, folded, keys) for h in hits[:tuning.answer_passages])
+        elif any(" " in t for t in lexical.terms(asked_text, folded=True, query=True, keys=keys)):
             support.phrase_coverage = 0.0  # it has word pairs, and the corpus has none of them
     answering = hits[best.hit_rank].passage
     missing = []
-    if USE_YEAR_CHECK:
+    if tuning.use_year_check:
         # "năm 2023" asked, the answering passage is about 2024: a figure for another year
         missing = sorted(set(_YEAR_RE.findall(asked_text)) - set(_YEAR_RE.findall(answering.text)))
     missing += unknown_mentions(
-        asked_text, info, index.article_words(answering.article), index.article_text(answering.article))
+        question, index.article_words(answering.article), index.article_text(answering.article))
     support.missing = list(dict.fromkeys(missing))
-    if not support.ok(info.kind):
-        return Answer(question, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
+    if not support.ok(question.kind, tuning):
+        return Answer(question.asked, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
     narrowed = None
     if asked and kinds & {"year", "duration", "count", "money", "percent"} and len(chosen) == 1:
-        narrowed = _narrow_to_clause(best, hits[best.hit_rank].passage.text, asked, kinds, asked_text)
+        narrowed = _narrow_to_clause(best, hits[best.hit_rank].passage.text, asked, kinds, question)
         if narrowed is not None:
             chosen = [narrowed]
     if narrowed is None and len(chosen) == 1:
         # a second sentence when it scores nearly as well and both fit the length limit
         rest = sorted((c for c in about or candidates if c is not best), key=lambda c: -c.score)
-        if rest and rest[0].score >= best.score * SECOND_SENTENCE and len(best.text) + len(rest[0].text) + 8 <= MAX_ANSWER_CHARS:
+        if rest and rest[0].score >= best.score * tuning.second_sentence and len(best.text) + len(rest[0].text) + 8 <= max_chars:
             chosen.append(rest[0])
     chosen.sort(key=lambda c: (c.hit_rank, c.start))
     citations: list[Citation] = []
@@ -259,11 +247,11 @@ def extract_answer(question: str, info: QueryInfo, hits: list[Hit], index: Passa
             cit = Citation(len(citations) + 1, hits[cand.hit_rank])
             citations.append(cit)
         cit.highlights.append((cand.start, cand.end))
-        text = _clip(cand.text)
+        text = _clip(cand.text, max_chars)
         if cand.clause:
             text = f"… {text} …"  # a clause cut from a longer sentence
         parts.append(f"{text} [{cit.n}]")
-    return Answer(question, " ".join(parts), False, citations, lang=lang, support=support)
+    return Answer(question.asked, " ".join(parts), False, citations, lang=lang, support=support)
 
 
 # folded Vietnamese words for 2-10 ("một" is too common to tell anything)
@@ -279,7 +267,7 @@ _PER_ONE_RE = re.compile(
 _NAME_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 
 
-def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], article_text: str = "") -> list[str]:
+def unknown_mentions(question: Question, article_words: set[str], article_text: str = "") -> list[str]:
     """Names (capitalised words) and numbers in the question that the answering article never uses.
 
     "Khu công nghiệp Đồng Văn IV …", "Sa Pa … Giỗ Tổ Hùng Vương", "cảng Chu Lai … 9 tháng": when
@@ -288,14 +276,14 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], ar
     names typed without them ("Ha Long", as a phrase), because their capitalised English words
     ("Department", "Committee") are not expected in the article.
     """
-    text = unglue(question)
+    text = unglue(question.text)
     for start, end, _ in province_mentions(text):
         text = text[:start] + " " * (end - start) + text[end:]  # provinces are checked elsewhere
     tokens = _NAME_TOKEN_RE.findall(text)
     counts = {n.lstrip("0") for n in _COUNT_RE.findall(text)}  # "3 tỉnh", not "tuyến số 1" or "m2"
     # an acronym the article writes out in words ("CNTT" for "công nghệ thông tin") is known
     spelled_out = {
-        fold(part) for acronym, words in info.acronyms
+        fold(part) for acronym, words in question.acronyms
         if all(w in article_words for w in lexical.surface_words(words))
         for part in _NAME_TOKEN_RE.findall(acronym)
     }
@@ -323,20 +311,20 @@ def unknown_mentions(question: str, info: QueryInfo, article_words: set[str], ar
             and token.lower() not in lexical.STOPWORDS_EN  # "IT"
             and token.lower() not in glossary.EN_TO_VI  # "AI", "FDI": translated by the glossary
         )
-        if info.kind == "en" and not has_diacritics(token) and not acronym:
+        if question.kind == "en" and not has_diacritics(token) and not acronym:
             continue
         folded = fold(token)
         if i == 0 and (folded in lexical.STOP_FOLDED or len(tokens) > 1 and not tokens[1][:1].isupper()):
             continue  # the sentence's first word is capitalised for grammar, not as a name
         if folded not in article_words:
             missing.append(token)
-    if info.kind == "en" and article_text:
+    if question.kind == "en" and article_text:
         # "Ha Long Bay", "Tho Xuan airport": a Vietnamese name typed without diacritics in an
         # English question must occur as a phrase in the article ("Hạ Long"), not word by word
         for phrase in _vietnamese_names(tokens):
             if f" {fold(phrase)} " not in article_text and phrase not in missing:
                 missing.append(phrase)
-    for name, spellings in foreign_places(question):
+    for name, spellings in foreign_places(question.text):
         # "xuat khau sang uc", "exports to Australia": a country the article never names
         if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
             missing.append(name)
@@ -404,7 +392,7 @@ def passage_label(text: str) -> str:
 _LONG_SENTENCE = 250
 
 
-def _narrow_to_clause(cand: _Candidate, passage_text: str, asked: list[str], kinds: set[str], question: str):
+def _narrow_to_clause(cand: _Candidate, passage_text: str, asked: list[str], kinds: set[str], question: Question):
     """In a long enumeration ("…(như tỉnh Nghệ An – năm 2003); tròn 19 năm như…"), the one clause
     about the province asked, if it alone holds what the question asks for."""
     if cand.end - cand.start <= _LONG_SENTENCE:
@@ -424,11 +412,12 @@ def _narrow_to_clause(cand: _Candidate, passage_text: str, asked: list[str], kin
     return None
 
 
-def _passage_coverage(hit: Hit, items, folded: bool) -> float:
-    return covered_share(items, set(lexical.terms(hit.passage.section + "\n" + hit.passage.text, folded=folded)))
+def _passage_coverage(hit: Hit, items, folded: bool, keys) -> float:
+    return covered_share(items, set(lexical.terms(hit.passage.section + "\n" + hit.passage.text, folded=folded, keys=keys)))
 
 
-def coverage_items(info: QueryInfo, bm25, folded: bool) -> list[tuple[float, list[frozenset]]]:
+def coverage_items(question: Question, index: ReadIndex, folded: bool,
+                   keys=DEFAULT_TUNING.lexical) -> list[tuple[float, list[frozenset]]]:
     """What a passage must contain to cover the question: (weight, alternative term sets) items.
 
     Vietnamese questions: every term is an item, weighted by its idf; a term the corpus never
@@ -437,37 +426,42 @@ def coverage_items(info: QueryInfo, bm25, folded: bool) -> list[tuple[float, lis
     each glossary term is one item whose Vietnamese equivalents are alternatives, so several
     synonyms do not count several times.
     """
-    unseen = bm25.max_idf
+    def terms(text: str, query: bool = False) -> list[str]:
+        return lexical.terms(text, folded=folded, query=query, keys=keys)
+
+    asked = list(dict.fromkeys(terms(question.text, query=True)))
+    groups = list(question.acronyms) if question.kind != "en" else list(question.expansion_groups)
+    group_alternatives = [[frozenset(terms(vi)) for vi in group] for group in groups]
+    needed = set(asked) | {t for alts in group_alternatives for alt in alts for t in alt}
+    stats = index.term_stats(needed, folded)
+    unseen = stats.max_idf
     items: list[tuple[float, list[frozenset]]] = []
-    if info.kind != "en":
+    if question.kind != "en":
         # an acronym and its words are one item with two alternatives ("CNTT" / "công nghệ thông tin")
-        grouped = {t for a, words in info.acronyms for t in lexical.words(f"{a} {words}", folded)}
+        grouped = {t for a, words in question.acronyms for t in lexical.words(f"{a} {words}", folded, keys)}
         # the words of a phrase with synonyms ("động thổ") are also covered by a synonym ("khởi công")
         synonyms = [
-            (set(lexical.words(phrase, folded)),
-             [frozenset(lexical.terms(other, folded=folded)) for other in group if fold(other) != fold(phrase)])
-            for phrase, group in info.synonyms
+            (set(lexical.words(phrase, folded, keys)),
+             [frozenset(terms(other)) for other in group if fold(other) != fold(phrase)])
+            for phrase, group in question.synonyms
         ]
-        for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
+        for t in asked:
             if any(part in grouped for part in t.split(" ")):
                 continue
             alternatives = [frozenset([t])]
             for phrase_words, others in synonyms:
                 if set(t.split(" ")) <= phrase_words:
                     alternatives += others
-            if bm25.has(t):
-                items.append((bm25.idf(t), alternatives))
+            if stats.has(t):
+                items.append((stats.idf(t), alternatives))
             elif " " not in t:
                 items.append((unseen, alternatives))
-        groups = list(info.acronyms)
     else:
-        for t in dict.fromkeys(lexical.terms(info.text, folded=folded, query=True)):
-            if bm25.has(t):
-                items.append((bm25.idf(t), [frozenset([t])]))
-        groups = info.expansion_groups
-    for group in groups:
-        alternatives = [frozenset(lexical.terms(vi, folded=folded)) for vi in group]
-        seen = [bm25.idf(t) for alt in alternatives for t in alt if bm25.has(t) and " " not in t]
+        for t in asked:
+            if stats.has(t):
+                items.append((stats.idf(t), [frozenset([t])]))
+    for alternatives in group_alternatives:
+        seen = [stats.idf(t) for alt in alternatives for t in alt if stats.has(t) and " " not in t]
         items.append((max(seen) if seen else unseen, alternatives))
     return items
 
@@ -480,11 +474,11 @@ def covered_share(items: list[tuple[float, list[frozenset]]], present: set[str])
     return sum(w for w, alts in items if any(alt <= present for alt in alts)) / total
 
 
-def _answer_units(text: str) -> list[tuple[int, int]]:
+def _answer_units(text: str, max_chars: int) -> list[tuple[int, int]]:
     """Sentences of a passage; very long ones are cut at ';' so an answer stays readable."""
     units = []
     for s, e in split_sentences(text):
-        if e - s <= MAX_ANSWER_CHARS - 10:
+        if e - s <= max_chars - 10:
             units.append((s, e))
             continue
         pos = s
@@ -497,8 +491,8 @@ def _answer_units(text: str) -> list[tuple[int, int]]:
     return units
 
 
-def _clip(sentence: str) -> str:
+def _clip(sentence: str, max_chars: int) -> str:
     flat = " ".join(sentence.split())
-    if len(flat) <= MAX_ANSWER_CHARS - 8:
+    if len(flat) <= max_chars - 8:
         return flat
-    return flat[: MAX_ANSWER_CHARS - 9].rsplit(" ", 1)[0] + "…"
+    return flat[: max_chars - 9].rsplit(" ", 1)[0] + "…"

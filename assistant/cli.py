@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .questions import QuestionError
+from .errors import QuestionError, UserError
 from .settings import Settings
 
 EXIT_PARTIAL = 3  # some articles failed, the rest went in
@@ -49,7 +49,6 @@ def _handle_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .corpus import ArticleError
         from .embeddings import EmbeddingsError
         from .store import IndexError_
 
@@ -57,7 +56,7 @@ def _handle_errors(fn):
             return fn(*args, **kwargs)
         except QuestionError as exc:  # bad usage, like a missing question
             _fail(str(exc), 2)
-        except (ArticleError, EmbeddingsError, IndexError_, ValueError) as exc:
+        except (UserError, EmbeddingsError, IndexError_) as exc:  # any other exception is a bug: traceback
             _fail(str(exc))
         except OSError as exc:  # a file system refusal the library did not foresee: say which file
             where = f" ({exc.filename})" if exc.filename else ""
@@ -103,7 +102,7 @@ def main(ctx: click.Context, corpus: Path | None, index: Path | None) -> None:
     ctx.ensure_object(dict)
     try:
         ctx.obj["settings"] = Settings.from_env(corpus_dir=corpus, index_dir=index)
-    except ValueError as exc:  # a malformed ASSISTANT_* number: say which, no traceback
+    except UserError as exc:  # a malformed ASSISTANT_* number: say which, no traceback
         _fail(str(exc), 2)
 
 
@@ -130,8 +129,9 @@ def index_cmd(ctx, corpus, index, full, as_json):
         close()
     for err in summary.errors:
         click.echo(f"error: {err}", err=True)
-    if (summary.changed or full) and summary.total_passages and not settings.chroma_url:
-        # save the read side now, so the next `assistant ask` starts without chromadb
+    if (summary.changed or full) and summary.total_passages:
+        # load the read side now: an embedded index saves it, so the next `assistant ask` starts
+        # without chromadb
         _assistant(settings).index
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
@@ -245,6 +245,8 @@ def watch_cmd(ctx, corpus, index, debounce):
 @_handle_errors
 def ask_cmd(ctx, corpus, index, question, as_json, jsonl, province):
     """Answer QUESTION from the indexed articles, citing the passages used."""
+    from .answer import source_lines
+
     settings = _settings(ctx, corpus, index)
     if not jsonl and not (question and question.strip()):
         _fail("give a question, e.g. assistant ask \"Nghệ An ký kết hợp tác với TP.HCM từ năm nào?\"", 2)
@@ -273,10 +275,7 @@ def ask_cmd(ctx, corpus, index, question, as_json, jsonl, province):
         return
     click.echo(answer.answer)
     for cit in answer.citations:
-        p = cit.hit.passage
-        where = f"{p.title}" + (f" › {p.section}" if p.section else "")
-        click.echo(f"\n[{cit.n}] {where} ({p.article}:{p.start}-{p.end})")
-        click.echo("    " + " ".join(p.text.split()))
+        click.echo("\n" + "\n".join(source_lines(f"[{cit.n}]", cit.hit)))
 
 
 def _print_warnings(answer) -> None:
@@ -296,6 +295,8 @@ def chat_cmd(ctx, corpus, index, province):
     Reads questions from stdin until end of input or `exit`; earlier questions are the history a
     follow-up ("Còn Hà Tĩnh thì sao?") is read against. Warnings go to stderr.
     """
+    from .answer import source_lines
+
     settings = _settings(ctx, corpus, index)
     assistant = _assistant(settings)
     _ensure_index(assistant)
@@ -326,9 +327,7 @@ def chat_cmd(ctx, corpus, index, province):
             continue
         click.echo()
         for cit in answer.citations:
-            p = cit.hit.passage
-            where = p.title + (f" › {p.section}" if p.section else "")
-            click.echo(f"[{cit.n}] {where} ({p.article}:{p.start}-{p.end})")
+            click.echo(source_lines(f"[{cit.n}]", cit.hit, with_text=False)[0])
         _print_warnings(answer)
         click.echo()
         sys.stdout.flush()
@@ -409,9 +408,9 @@ def status_cmd(ctx, corpus, index, as_json):
     for key, value in info.items():
         click.echo(f"{key.replace('_', ' ')}: {value}")
     # shown here, kept out of --json (whose keys other tools rely on)
-    if settings.chroma_url or info["chunks"]:
+    if info["chunks"]:
         click.echo(f"embedding engine: {assistant.store().recorded_engine() or 'not recorded'}")
-    if not settings.chroma_url:
+    if assistant.backend.has_manifest:
         from .indexer import index_state
 
         click.echo(f"index state: {index_state(settings)}")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UserError
 from .text import fold, nfc
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -39,7 +40,7 @@ _DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
-class ArticleError(ValueError):
+class ArticleError(UserError):
     """An article file that cannot be read; the message names the file."""
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+
+from .errors import UserError
 from pathlib import Path
 from typing import Callable
 
@@ -35,9 +37,9 @@ def load_qa(path: Path) -> list[QAItem]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+            raise UserError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
         if not isinstance(row, dict) or "question" not in row:
-            raise ValueError(f"{path}:{n}: no \"question\" field")
+            raise UserError(f"{path}:{n}: no \"question\" field")
         gold = _first(row, _GOLD_KEYS)
         facts = _first(row, _FACT_KEYS)
         scope = str(row.get("scope") or "").lower()

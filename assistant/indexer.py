@@ -21,24 +21,20 @@ from typing import Callable, Iterator
 from .chunking import chunk_article
 from .corpus import ArticleError, check_answerable, parse_article, read_article_text, scan_corpus, text_sha256
 from .embeddings import ArrayEmbeddings
+from .backend import IndexBackend, make_backend
 from .settings import Settings
 from .store import (
     ArticleRecord,
     IndexDamagedError,
     IndexError_,
     PassageStore,
-    drop_generation,
     index_stamp,
-    list_generations,
-    live_generation,
     make_index_dir,
-    make_live,
     new_generation_name,
     read_current_generation,
     quick_problem,
     read_manifest,
     sqlite_size,
-    touch_stamp,
     write_manifest,
 )
 
@@ -121,7 +117,7 @@ class IndexSummary:
 
 def open_store(settings: Settings) -> PassageStore:
     """The live store for these settings (embedded folder or Chroma server)."""
-    return PassageStore.open(settings.index_dir, settings.chroma_url)
+    return make_backend(settings).open_store()
 
 
 # -- one writer at a time ------------------------------------------------------------------
@@ -225,12 +221,8 @@ def _lock_holder(path: str) -> str:
 # -- indexing ------------------------------------------------------------------------------
 
 
-def index_corpus(
-    settings: Settings,
-    embeddings: ArrayEmbeddings,
-    progress: ProgressFn | None = None,
-    notify: NotifyFn | None = None,
-) -> IndexSummary:
+def index_corpus(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None = None,
+                 notify: NotifyFn | None = None) -> IndexSummary:
     """Bring the index in line with the corpus folder, embedding only new or changed articles.
 
     When the live index was built with another embedding model, this becomes a full rebuild
@@ -238,34 +230,35 @@ def index_corpus(
     """
     started = time.perf_counter()
     _check_corpus(settings)
+    backend = make_backend(settings)
     with write_lock(settings, notify):
-        _drop_stale_generations(settings)
+        _drop_stale_generations(backend)
         try:
             unchanged = _unchanged_by_manifest(settings, embeddings)
             if unchanged is not None:
                 unchanged.seconds = time.perf_counter() - started
                 return unchanged
-            summary = _update_locked(settings, embeddings, progress, notify)
+            summary = _update_locked(settings, backend, embeddings, progress, notify)
         except IndexDamagedError as exc:
             # the corpus is the source of truth: rebuild beside the damaged generation
             if notify:
                 notify(f"the index at {exc.location} is damaged ({exc.problem}): rebuilding it from the corpus")
-            summary = _rebuild_locked(settings, embeddings, progress)
+            summary = _rebuild_locked(settings, backend, embeddings, progress)
             summary.full_rebuild = True
             summary.rebuild_reason = "the index was damaged"
-        _save_manifest(settings, embeddings)
+        _save_manifest(settings, backend, embeddings)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _update_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None,
-                   notify: NotifyFn | None) -> IndexSummary:
+def _update_locked(settings: Settings, backend: IndexBackend, embeddings: ArrayEmbeddings,
+                   progress: ProgressFn | None, notify: NotifyFn | None) -> IndexSummary:
     """index_corpus under the write lock; IndexDamagedError when the live index is damaged."""
-    live = live_generation(settings.index_dir, settings.chroma_url)
+    live = backend.live_generation()
     if not live:
         # first build: write a new generation and switch to it only when complete
-        return _rebuild_locked(settings, embeddings, progress)
-    store = PassageStore.open(settings.index_dir, settings.chroma_url, live)
+        return _rebuild_locked(settings, backend, embeddings, progress)
+    store = backend.open_store(live)
     recorded = store.recorded_model()
     recipe = store.recorded_recipe()
     stale = ""
@@ -277,19 +270,19 @@ def _update_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: Pr
     if stale:
         if notify:
             notify(f"{stale}: rebuilding the index beside the live one")
-        summary = _rebuild_locked(settings, embeddings, progress)
+        summary = _rebuild_locked(settings, backend, embeddings, progress)
         summary.rebuild_reason = stale
         return summary
     summary = IndexSummary()
     # the stamp moves before the first write too: a run killed half-way must not leave
     # readers on a saved read side that no longer matches the store
     records = _sync(store, settings, embeddings, progress, summary,
-                    before_write=lambda: touch_stamp(settings.index_dir, settings.chroma_url))
+                    before_write=backend.touch_stamp)
     if (summary.changed or recorded != embeddings.model_id or recipe != EMBEDDING_RECIPE
             or store.recorded_engine() != embeddings.engine):
         store.record_model(embeddings.model_id, EMBEDDING_RECIPE, embeddings.engine)
     if summary.changed:
-        touch_stamp(settings.index_dir, settings.chroma_url)
+        backend.touch_stamp()
         _totals(store, summary)
     else:  # the records read at the start are still exact: spare a second read
         summary.total_articles = len(records)
@@ -297,12 +290,8 @@ def _update_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: Pr
     return summary
 
 
-def full_rebuild(
-    settings: Settings,
-    embeddings: ArrayEmbeddings,
-    progress: ProgressFn | None = None,
-    notify: NotifyFn | None = None,
-) -> IndexSummary:
+def full_rebuild(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None = None,
+                 notify: NotifyFn | None = None) -> IndexSummary:
     """Rebuild everything into a new generation beside the live one, then switch atomically.
 
     Questions keep being answered from the old generation until the switch; if the rebuild
@@ -310,10 +299,11 @@ def full_rebuild(
     """
     started = time.perf_counter()
     _check_corpus(settings)
+    backend = make_backend(settings)
     with write_lock(settings, notify):
-        _drop_stale_generations(settings)
-        summary = _rebuild_locked(settings, embeddings, progress)
-        _save_manifest(settings, embeddings)
+        _drop_stale_generations(backend)
+        summary = _rebuild_locked(settings, backend, embeddings, progress)
+        _save_manifest(settings, backend, embeddings)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -324,14 +314,14 @@ def full_rebuild(
 # lets it be recognised from file hashes alone, without opening (or importing) Chroma.
 
 
-def _save_manifest(settings: Settings, embeddings: ArrayEmbeddings) -> None:
+def _save_manifest(settings: Settings, backend: IndexBackend, embeddings: ArrayEmbeddings) -> None:
     """Record the live generation's articles (path -> hash, passages) for the current stamp."""
-    if settings.chroma_url:
+    if not backend.has_manifest:
         return
     live = read_current_generation(settings.index_dir)
     if not live:
         return
-    store = PassageStore.open(settings.index_dir, "", live)
+    store = backend.open_store(live)
     records = store.article_records()
     write_manifest(settings.index_dir, {
         "stamp": index_stamp(settings.index_dir),
@@ -345,7 +335,7 @@ def _save_manifest(settings: Settings, embeddings: ArrayEmbeddings) -> None:
 
 def _unchanged_by_manifest(settings: Settings, embeddings: ArrayEmbeddings) -> IndexSummary | None:
     """The summary of a no-op run when the corpus provably matches the live index, else None."""
-    if settings.chroma_url:
+    if not make_backend(settings).has_manifest:
         return None
     manifest = read_manifest(settings.index_dir)
     if (
@@ -385,14 +375,15 @@ def _check_corpus(settings: Settings) -> None:
         raise IndexError_(f"corpus folder {settings.corpus_dir} does not exist")
 
 
-def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: ProgressFn | None) -> IndexSummary:
-    old = _live_or_damaged(settings)
+def _rebuild_locked(settings: Settings, backend: IndexBackend, embeddings: ArrayEmbeddings,
+                    progress: ProgressFn | None) -> IndexSummary:
+    old = _live_or_damaged(backend)
     try:
-        old_store = PassageStore.open(settings.index_dir, settings.chroma_url, old) if old else None
+        old_store = backend.open_store(old) if old else None
     except IndexDamagedError:
         old_store = None  # nothing can be carried over from it; it is dropped after the switch
     new = new_generation_name()
-    store = PassageStore.open(settings.index_dir, settings.chroma_url, new)
+    store = backend.open_store(new)
     summary = IndexSummary(full_rebuild=bool(old))
     try:
         _sync(store, settings, embeddings, progress, summary, carry_from=old_store)
@@ -401,32 +392,33 @@ def _rebuild_locked(settings: Settings, embeddings: ArrayEmbeddings, progress: P
     except BaseException:
         # leave the live generation alone; the half-built one is useless
         store.close()
-        drop_generation(settings.index_dir, settings.chroma_url, new)
+        backend.drop_generation(new)
         raise
-    make_live(settings.index_dir, settings.chroma_url, new)
+    store.close()  # a server store flushes what it buffered before readers are pointed at it
+    backend.make_live(new)
     if old:
         if old_store is not None:
             old_store.close()
-        drop_generation(settings.index_dir, settings.chroma_url, old)
+        backend.drop_generation(old)
     return summary
 
 
-def _live_or_damaged(settings: Settings) -> str:
+def _live_or_damaged(backend: IndexBackend) -> str:
     """The live generation, or '' when the pointer to it is itself damaged (then rebuilt)."""
     try:
-        return live_generation(settings.index_dir, settings.chroma_url)
+        return backend.live_generation()
     except IndexDamagedError:
         return ""
 
 
-def _drop_stale_generations(settings: Settings) -> None:
+def _drop_stale_generations(backend: IndexBackend) -> None:
     """Remove leftovers of rebuilds that were killed before their switch (we hold the lock)."""
-    live = _live_or_damaged(settings)
-    if not live and not settings.chroma_url and (Path(settings.index_dir) / "CURRENT").exists():
+    live = _live_or_damaged(backend)
+    if not live and backend.pointer_damaged():
         return  # a damaged pointer: keep every generation until a rebuild has replaced it
-    for gen in list_generations(settings.index_dir, settings.chroma_url):
+    for gen in backend.list_generations():
         if gen != live:
-            drop_generation(settings.index_dir, settings.chroma_url, gen)
+            backend.drop_generation(gen)
 
 
 

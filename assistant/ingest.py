@@ -47,13 +47,10 @@ from .indexer import (
 )
 from .settings import Settings
 from .store import IndexError_
-from .text import fold, nfc
+from .text import INVISIBLE_RE, fold, nfc
 
 URL_SCHEMES = ("http", "https")  # what `assistant add` fetches; anything else with a scheme is refused
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-# zero-width characters, soft hyphen, and bidirectional controls (LRM/RLM, embeddings,
-# overrides, isolates, Arabic letter mark): invisible, and able to hide or reorder text
-INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _BARE_DATE_RE = re.compile(r"^\s*(\d{1,2}:\d{2}(,|\s)\s*)?\d{1,2}/\d{1,2}/\d{2,4}(\s*,?\s*\d{1,2}:\d{2})?\s*$")
 MAX_SLUG_CHARS = 80
 USER_AGENT = "hoidap/0.1 (offline news question answering; article import)"
@@ -123,14 +120,8 @@ class AddReport(_CorpusChangeReport):
         }
 
 
-def add_to_corpus(
-    settings: Settings,
-    sources: Iterable[str | os.PathLike],
-    embeddings=None,
-    index: bool = True,
-    progress: ProgressFn | None = None,
-    notify: NotifyFn | None = None,
-) -> AddReport:
+def add_to_corpus(settings: Settings, sources: Iterable[str | os.PathLike], embeddings=None, index: bool = True,
+                  progress: ProgressFn | None = None, notify: NotifyFn | None = None) -> AddReport:
     """Copy files / fetch URLs into the corpus as articles, then index (the UI's upload entry point).
 
     Each bad source gets one error naming it; the others still go in. With index=False the
@@ -187,14 +178,8 @@ class RemoveReport(_CorpusChangeReport):
         return {"removed": self.removed, "errors": self.errors, "index": self.index.as_dict() if self.index else None}
 
 
-def remove_from_corpus(
-    settings: Settings,
-    names: Iterable[str | os.PathLike],
-    embeddings=None,
-    index: bool = True,
-    progress: ProgressFn | None = None,
-    notify: NotifyFn | None = None,
-) -> RemoveReport:
+def remove_from_corpus(settings: Settings, names: Iterable[str | os.PathLike], embeddings=None, index: bool = True,
+                       progress: ProgressFn | None = None, notify: NotifyFn | None = None) -> RemoveReport:
     """Delete articles from the corpus folder and their passages from the index (the UI's delete).
 
     A name is an article's path relative to the corpus folder, as the index and the article list
@@ -247,12 +232,12 @@ def remove_from_corpus(
 
 def indexed_articles(settings: Settings) -> dict:
     """The live index's article records by path (empty when there is no index yet)."""
-    from .indexer import open_store
-    from .store import index_built
+    from .backend import make_backend
 
-    if not index_built(settings.index_dir, settings.chroma_url):
+    backend = make_backend(settings)
+    if not backend.built():
         return {}
-    return open_store(settings).article_records()
+    return backend.open_store().article_records()
 
 
 def _listed_name(name: str, corpus_dir: Path, listed: set[str]) -> str | None:

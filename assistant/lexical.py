@@ -18,6 +18,7 @@ import numpy as np
 
 from .provinces import province_mentions
 from .text import fold, fold_word, normalize_tone_word, unglue
+from .tuning import LexicalKeys
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -44,12 +45,7 @@ def _canon_number(word: str) -> str:
     return (word.lstrip("0") or "0") if word.isdigit() else word
 
 
-# Switches for the ablation study (bench/ablation.py); each measured to help.
-USE_BIGRAMS = True
-USE_PROVINCE_TERMS = True
-# "bigrams" (default) or "underthesea": multi-syllable words from underthesea's segmenter as
-# extra terms. Measured in bench/ablation.py; not worth its 3-10 s import (docs/quality.md).
-SEGMENTER = "bigrams"
+DEFAULT_KEYS = LexicalKeys()
 
 
 def province_token(name: str) -> str:
@@ -58,10 +54,10 @@ def province_token(name: str) -> str:
 
 
 @lru_cache(maxsize=64)  # a document's text is canonicalised once for both key spaces
-def _canonical_provinces(text: str) -> str:
+def _canonical_provinces(text: str, province_terms: bool = True) -> str:
     # "tphcm", "Sài Gòn" and "TP.HCM" must meet in the index: every mention becomes one term
     text = unglue(text)
-    if not USE_PROVINCE_TERMS:
+    if not province_terms:
         return text
     mentions = province_mentions(text)
     if not mentions:
@@ -79,17 +75,17 @@ def _canonical_provinces(text: str) -> str:
 KEY_VERSION = "2"
 
 
-def key_version() -> str:
+def key_version(keys: LexicalKeys = DEFAULT_KEYS) -> str:
     """The version of the terms texts yield, switches included (saved indexes of another are rebuilt)."""
-    switches = (USE_BIGRAMS, USE_PROVINCE_TERMS)
-    if switches == (True, True) and SEGMENTER == "bigrams":
+    if keys == DEFAULT_KEYS:
         return KEY_VERSION
-    return f"{KEY_VERSION}-{SEGMENTER}-" + "".join("1" if on else "0" for on in switches)
+    switches = (keys.bigrams, keys.province_terms)
+    return f"{KEY_VERSION}-{keys.segmenter}-" + "".join("1" if on else "0" for on in switches)
 
 
-def words(text: str, folded: bool) -> list[str]:
+def words(text: str, folded: bool, keys: LexicalKeys = DEFAULT_KEYS) -> list[str]:
     """Words of a text in one key space (folded or exact-with-normalised-tone)."""
-    text = _canonical_provinces(text)
+    text = _canonical_provinces(text, keys.province_terms)
     if folded:
         return [_canon_number(w) for w in _WORD_RE.findall(fold(text)) if w != "_"]
     return [_exact_key(w) for w in _WORD_RE.findall(text) if w != "_"]
@@ -108,14 +104,14 @@ def surface_words(text: str) -> list[str]:
     return [fold_word(w) for w in _SURFACE_RE.findall(unglue(text))]
 
 
-def terms(text: str, folded: bool, query: bool = False) -> list[str]:
+def terms(text: str, folded: bool, query: bool = False, keys: LexicalKeys = DEFAULT_KEYS) -> list[str]:
     """Unigram and bigram terms; a query drops stop-word unigrams (and, with diacritics, all-stop-word bigrams)."""
-    ws = words(text, folded)
+    ws = words(text, folded, keys)
     stop = STOP_FOLDED if folded else STOP_EXACT
     out = [w for w in ws if not (query and w in stop)]
-    if SEGMENTER == "underthesea":
-        return out + _segmented_words(text, folded)
-    for a, b in zip(ws, ws[1:]) if USE_BIGRAMS else ():
+    if keys.segmenter == "underthesea":
+        return out + _segmented_words(text, folded, keys)
+    for a, b in zip(ws, ws[1:]) if keys.bigrams else ():
         # accent-free, two "stop words" are often one content word ("dau tu" = đầu tư, not đâu từ)
         if query and a in stop and b in stop and not folded:
             continue
@@ -123,12 +119,12 @@ def terms(text: str, folded: bool, query: bool = False) -> list[str]:
     return out
 
 
-def _segmented_words(text: str, folded: bool) -> list[str]:
+def _segmented_words(text: str, folded: bool, keys: LexicalKeys) -> list[str]:
     from underthesea import word_tokenize  # only for the ablation study
 
     out = []
-    for token in word_tokenize(_canonical_provinces(text)):
-        parts = words(token, folded)
+    for token in word_tokenize(_canonical_provinces(text, keys.province_terms)):
+        parts = words(token, folded, keys)
         if len(parts) > 1:
             out.append(" ".join(parts))
     return out

@@ -15,19 +15,16 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from .answer import Answer, Citation, extract_answer, language_of
+from .answer import NOT_FOUND, Citation
+from .errors import UserError
 from .followup import condense_followup
-from .retrieval import PassageIndex, analyse_question
 from .settings import Settings
 from .store import Hit
-from .text import fold, split_sentences
+from .text import INVISIBLE_RE, fold, split_sentences
 
 LLM_MODES = ("none", "ollama:<model>", "openai:<model>")
 MAX_ANSWER_TOKENS = 512
 MAX_STANDALONE_CHARS = 400
-# Zero-width and bidirectional control characters: invisible in a terminal or a browser, so text
-# hidden with them (or reordered by them) could say something else to the model than to a reader.
-_INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 SYSTEM_PROMPT = """You answer questions about news articles. The user message holds numbered passages \
 from the articles, each inside <passage id="n"> ... </passage>, followed by the question.
@@ -45,7 +42,6 @@ or [1][3]. Cite only the numbers of the passages given.
 
 _LANGUAGE = {"vi": "Vietnamese, with full diacritics (even if the question was typed without them)",
              "en": "English"}
-_NOT_FOUND = {"vi": "Không tìm thấy thông tin này trong các bài viết.", "en": "This is not in the articles."}
 # Phrases (accent-folded) by which a model says the passages do not hold the answer.
 _NOT_FOUND_CUES = ("khong tim thay", "khong co thong tin", "khong duoc de cap", "khong de cap",
                    "not in the articles", "not found", "no information", "do not contain",
@@ -57,7 +53,7 @@ organisation, a topic). Keep the language of the last question. If it already st
 unchanged. Reply with the question only."""
 
 
-class LLMConfigError(ValueError):
+class LLMConfigError(UserError):
     """ASSISTANT_LLM names an unknown mode, or the package its mode needs is not installed."""
 
 
@@ -117,7 +113,7 @@ def build_chat_model(settings: Settings):
 
 def quote_passage_text(text: str) -> str:
     """Passage text made safe to put between data delimiters: invisible controls removed, <>& escaped."""
-    text = _INVISIBLE_RE.sub("", text)
+    text = INVISIBLE_RE.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -129,7 +125,7 @@ def answer_messages(question: str, hits: list[Hit], lang: str) -> list:
     """System rules + the passages as numbered, delimited data + the question."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    system = SYSTEM_PROMPT.format(not_found=_NOT_FOUND[lang], language=_LANGUAGE[lang])
+    system = SYSTEM_PROMPT.format(not_found=NOT_FOUND[lang], language=_LANGUAGE[lang])
     blocks = []
     for n, hit in enumerate(hits, 1):
         p = hit.passage
@@ -140,7 +136,7 @@ def answer_messages(question: str, hits: list[Hit], lang: str) -> list:
             attrs += f' date="{_attribute(p.date)}"'
         blocks.append(f"<passage {attrs}>\n{quote_passage_text(p.text.strip())}\n</passage>")
     user = ("<passages>\n" + "\n".join(blocks) + "\n</passages>\n\n"
-            f"Question: {_INVISIBLE_RE.sub('', question)}")
+            f"Question: {INVISIBLE_RE.sub('', question)}")
     return [SystemMessage(system), HumanMessage(user)]
 
 
@@ -174,6 +170,9 @@ class _Removed:
 
     what: str
     text: str = ""
+
+
+_WHOLE_TOKENS = {"<": ("tag", _TAG_RE, _TAG_OPEN_RE), "!": ("image", _IMAGE_RE, _IMAGE_OPEN_RE)}
 
 
 @dataclass
@@ -273,17 +272,12 @@ class CitationVerifier:
 
     def _next_token(self, buf: str, i: int, final: bool):
         ch = buf[i]
-        if ch == "<":
-            m = _TAG_RE.match(buf, i)
+        if ch in _WHOLE_TOKENS:  # an HTML tag or a Markdown image: the whole of it, or wait for it
+            kind, whole_re, open_re = _WHOLE_TOKENS[ch]
+            m = whole_re.match(buf, i)
             if m:
-                return "tag", m.group(), m.end()
-            if not final and _TAG_OPEN_RE.match(buf, i):
-                return None
-        elif ch == "!":
-            m = _IMAGE_RE.match(buf, i)
-            if m:
-                return "image", m.group(), m.end()
-            if not final and _IMAGE_OPEN_RE.match(buf, i):
+                return kind, m.group(), m.end()
+            if not final and open_re.match(buf, i):
                 return None
         elif ch == "[":
             m = _LINK_RE.match(buf, i)
@@ -418,11 +412,6 @@ def looks_not_found(text: str) -> bool:
     return any(cue in folded for cue in _NOT_FOUND_CUES)
 
 
-def word_deltas(text: str) -> Iterator[str]:
-    """A finished text as stream deltas (word by word); they join back to the text."""
-    yield from re.findall(r"\s*\S+|\s+\Z", text)
-
-
 def describe_failure(exc: BaseException, settings: Settings) -> str:
     """One line saying why the model did not answer (timeout, connection, server error)."""
     names = " ".join(c.__name__ for c in type(exc).__mro__)
@@ -464,86 +453,10 @@ class LLMAnswerer:
             return condense_followup(question, history), None
         return line, None
 
-    def ask(self, index: PassageIndex, question: str, province: str | None = None,
-            history: list[str] | None = None, top_k: int = 5, stream: bool = True) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer (the deltas join to its `.answer`). See Assistant.ask_stream."""
-        warnings: list[str] = []
-        standalone, failure = self.condense(question, history) if history else (question, None)
-        info = analyse_question(standalone)
-        hits = index.search(standalone, k=top_k, province=province, info=info)
-
-        def extractive(note: str | None) -> Iterator[str | Answer]:
-            answer = extract_answer(standalone, info, hits, index)
-            answer.warnings.extend(warnings + ([note] if note else []))
-            yield from word_deltas(answer.answer)
-            yield self._finish(answer, question, standalone)
-
-        if failure:  # the endpoint just failed on the rewrite: do not wait for it a second time
-            yield from extractive(f"{failure}; showing the extractive answer")
-            return
-        if not hits:
-            yield from extractive(None)
-            return
-        lang = language_of(info)
-        verifier = CitationVerifier([h.passage.text for h in hits])
-        released = ""
-        try:
-            messages = answer_messages(standalone, hits, lang)
-            if stream:
-                for chunk in self.model.stream(messages):
-                    delta = verifier.feed(chunk.text)
-                    if delta:
-                        released += delta
-                        yield delta
-            else:
-                delta = verifier.feed(self.model.invoke(messages).text)
-                if delta:
-                    released += delta
-                    yield delta
-        except Exception as exc:  # unreachable, timed out, server error: never crash the question
-            failure = describe_failure(exc, self.settings)
-        if failure and not released:
-            yield from extractive(f"{failure}; showing the extractive answer")
-            return
-        tail = verifier.finish()
-        if not verifier.has_citation:
-            fallback = extract_answer(standalone, info, hits, index)
-            model_found_nothing = looks_not_found(verifier.draft())
-            if not (fallback.abstained and model_found_nothing):
-                warnings.append(
-                    "the language model found no answer in the passages; showing the extractive answer"
-                    if model_found_nothing else
-                    "the language model's answer cited none of the retrieved passages; showing the extractive answer"
-                )
-            fallback.warnings.extend(warnings)
-            yield from word_deltas(fallback.answer)
-            yield self._finish(fallback, question, standalone)
-            return
-        if tail:
-            yield tail
-        if failure:
-            warnings.append(f"{failure}; the answer may be incomplete")
-        stripped = sorted({w for w in verifier.removed if w in ("image", "link")})
-        if stripped:
-            warnings.append(f"removed from the model's answer: {', '.join(stripped)} not found in the cited articles")
-        citations = [Citation(n, hits[i]) for n, i in enumerate(verifier.cited, 1)]
-        add_highlights(released + tail, citations)
-        answer = Answer(question, released + tail, False, citations, warnings=warnings, lang=lang, quoted=False)
-        yield self._finish(answer, question, standalone)
-
-    @staticmethod
-    def _finish(answer: Answer, question: str, standalone: str) -> Answer:
-        answer.question = question
-        answer.standalone_question = standalone
-        return answer
-
-
-def final_answer(items: Iterator[str | Answer]) -> Answer:
-    """The Answer at the end of an ask stream (the deltas are dropped)."""
-    answer = None
-    for item in items:
-        if isinstance(item, Answer):
-            answer = item
-    if answer is None:
-        raise RuntimeError("the answer stream ended without an Answer")
-    return answer
+    def draft(self, question: str, hits: list[Hit], lang: str, stream: bool = True) -> Iterator[str]:
+        """The model's answer from the passages, as it streams (unverified: pipeline.verify checks it)."""
+        messages = answer_messages(question, hits, lang)
+        chunks = self.model.stream(messages) if stream else [self.model.invoke(messages)]
+        for chunk in chunks:
+            if chunk.text:
+                yield chunk.text

@@ -24,6 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import lexicon
+from .phrases import PhraseMatcher
+from .text import fold, nfc
+
 __all__ = ["Province", "find_provinces", "province_mentions", "get_province", "all_provinces", "related_provinces"]
 
 
@@ -48,116 +52,9 @@ class Province:
 
 
 # ---------------------------------------------------------------------------------------
-# Data (plain literals; Province objects and the regex are built lazily).
-# (canonical name, English name, aliases).  Diacritic-free spellings of the name and of
-# the aliases are matched automatically thanks to folding.
-_RAW: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    # Red River Delta & North
-    ("Hà Nội", "Hanoi", ("Hanoi", "Ha Noi")),
-    ("Hải Phòng", "Hai Phong", ("Haiphong",)),
-    ("Hà Giang", "Ha Giang", ("Hagiang",)),
-    ("Cao Bằng", "Cao Bang", ()),
-    ("Bắc Kạn", "Bac Kan", ("Bắc Cạn", "Backan")),
-    ("Tuyên Quang", "Tuyen Quang", ()),
-    ("Lào Cai", "Lao Cai", ("Laocai",)),
-    ("Điện Biên", "Dien Bien", ()),
-    ("Lai Châu", "Lai Chau", ()),
-    ("Sơn La", "Son La", ()),
-    ("Yên Bái", "Yen Bai", ()),
-    ("Hòa Bình", "Hoa Binh", ("Hoà Bình",)),
-    ("Thái Nguyên", "Thai Nguyen", ()),
-    ("Lạng Sơn", "Lang Son", ()),
-    ("Quảng Ninh", "Quang Ninh", ()),
-    ("Bắc Giang", "Bac Giang", ()),
-    ("Phú Thọ", "Phu Tho", ()),
-    ("Vĩnh Phúc", "Vinh Phuc", ()),
-    ("Bắc Ninh", "Bac Ninh", ()),
-    ("Hải Dương", "Hai Duong", ()),
-    ("Hưng Yên", "Hung Yen", ()),
-    ("Thái Bình", "Thai Binh", ()),
-    ("Hà Nam", "Ha Nam", ()),
-    ("Nam Định", "Nam Dinh", ()),
-    ("Ninh Bình", "Ninh Binh", ()),
-    # North Central & Central Coast
-    ("Thanh Hóa", "Thanh Hoa", ("Thanh Hoá",)),
-    ("Nghệ An", "Nghe An", ()),
-    ("Hà Tĩnh", "Ha Tinh", ()),
-    ("Quảng Bình", "Quang Binh", ()),
-    ("Quảng Trị", "Quang Tri", ()),
-    ("Thừa Thiên Huế", "Thua Thien Hue",
-     ("Huế", "TT-Huế", "TT Huế", "Thừa Thiên - Huế", "Thừa Thiên-Huế", "Hue city", "Hue")),
-    ("Đà Nẵng", "Da Nang", ("Danang", "Da Nang")),
-    ("Quảng Nam", "Quang Nam", ()),
-    ("Quảng Ngãi", "Quang Ngai", ()),
-    ("Bình Định", "Binh Dinh", ()),
-    ("Phú Yên", "Phu Yen", ()),
-    ("Khánh Hòa", "Khanh Hoa", ("Khánh Hoà",)),
-    ("Ninh Thuận", "Ninh Thuan", ()),
-    ("Bình Thuận", "Binh Thuan", ()),
-    # Central Highlands
-    ("Kon Tum", "Kon Tum", ("Kontum",)),
-    ("Gia Lai", "Gia Lai", ()),
-    ("Đắk Lắk", "Dak Lak", ("Đắc Lắc", "Dak Lak", "Daklak", "Đăk Lăk", "Đắk Lăk", "Darlac")),
-    ("Đắk Nông", "Dak Nong", ("Dak Nong", "Đăk Nông", "Daknong")),
-    ("Lâm Đồng", "Lam Dong", ()),
-    # South East
-    ("TP.HCM", "Ho Chi Minh City",
-     ("Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh", "TP Hồ Chí Minh", "Hồ Chí Minh", "HCM", "HCMC",
-      "TPHCM", "TP. HCM", "Sài Gòn", "Saigon", "Ho Chi Minh City")),
-    ("Bình Phước", "Binh Phuoc", ()),
-    ("Bình Dương", "Binh Duong", ()),
-    ("Đồng Nai", "Dong Nai", ()),
-    ("Tây Ninh", "Tay Ninh", ()),
-    ("Bà Rịa - Vũng Tàu", "Ba Ria - Vung Tau",
-     ("Bà Rịa–Vũng Tàu", "Bà Rịa-Vũng Tàu", "Bà Rịa Vũng Tàu", "BR-VT", "BRVT")),
-    # Mekong Delta
-    ("Long An", "Long An", ()),
-    ("Tiền Giang", "Tien Giang", ()),
-    ("Bến Tre", "Ben Tre", ()),
-    ("Trà Vinh", "Tra Vinh", ()),
-    ("Vĩnh Long", "Vinh Long", ()),
-    ("Đồng Tháp", "Dong Thap", ()),
-    ("An Giang", "An Giang", ()),
-    ("Kiên Giang", "Kien Giang", ()),
-    ("Cần Thơ", "Can Tho", ("Cantho",)),
-    ("Hậu Giang", "Hau Giang", ()),
-    ("Sóc Trăng", "Soc Trang", ()),
-    ("Bạc Liêu", "Bac Lieu", ()),
-    ("Cà Mau", "Ca Mau", ()),
-)
-
-# The 11 units left unchanged on 1 July 2025 (Thừa Thiên Huế continues as Huế city).
-_UNCHANGED_2025: tuple[str, ...] = (
-    "Hà Nội", "Thừa Thiên Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh",
-    "Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Cao Bằng",
-)
-
-# The 23 merged units: surviving name first, then the provinces merged into it.
-_MERGERS_2025: tuple[tuple[str, ...], ...] = (
-    ("Tuyên Quang", "Hà Giang"),
-    ("Lào Cai", "Yên Bái"),
-    ("Thái Nguyên", "Bắc Kạn"),
-    ("Phú Thọ", "Vĩnh Phúc", "Hòa Bình"),
-    ("Bắc Ninh", "Bắc Giang"),
-    ("Hưng Yên", "Thái Bình"),
-    ("Hải Phòng", "Hải Dương"),
-    ("Ninh Bình", "Hà Nam", "Nam Định"),
-    ("Quảng Trị", "Quảng Bình"),
-    ("Đà Nẵng", "Quảng Nam"),
-    ("Quảng Ngãi", "Kon Tum"),
-    ("Gia Lai", "Bình Định"),
-    ("Khánh Hòa", "Ninh Thuận"),
-    ("Lâm Đồng", "Đắk Nông", "Bình Thuận"),
-    ("Đắk Lắk", "Phú Yên"),
-    ("TP.HCM", "Bình Dương", "Bà Rịa - Vũng Tàu"),
-    ("Đồng Nai", "Bình Phước"),
-    ("Tây Ninh", "Long An"),
-    ("Cần Thơ", "Sóc Trăng", "Hậu Giang"),
-    ("Vĩnh Long", "Bến Tre", "Trà Vinh"),
-    ("Đồng Tháp", "Tiền Giang"),
-    ("Cà Mau", "Bạc Liêu"),
-    ("An Giang", "Kiên Giang"),
-)
+# Matching rules. The gazetteer itself is data (data/provinces.tsv, data/provinces_2025.tsv,
+# data/foreign_places.tsv, read by lexicon.py on first use); Province objects and the regex
+# are built lazily from it.
 
 # Folded aliases that are also ordinary words: need capitals or a "tỉnh"/"province" context.
 _NEEDS_CAPITALS: frozenset[tuple[str, ...]] = frozenset({
@@ -184,14 +81,11 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 def _fold(text: str) -> str:
-    """Accent-fold: NFC, lower case, đ -> d, drop combining marks, NFC."""
-    text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
-    # Vietnamese combining marks all lie in U+0300-U+036F; a regex drops them much faster
-    stripped = _COMBINING_RE.sub("", unicodedata.normalize("NFD", text))
-    return unicodedata.normalize("NFC", stripped)
-
-
-_COMBINING_RE = re.compile("[\u0300-\u036f]")
+    """Accent-fold (text.fold), recomposed to NFC."""
+    # fold() of Latin text in NFC has one character per original character; recomposing keeps
+    # that true of scripts whose marks lie outside the combining block (Hangul, kana), so an
+    # offset in the folded text is an offset in the original
+    return nfc(fold(text))
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -215,13 +109,14 @@ def _provinces() -> tuple[Province, ...]:
     """Build the 63 Province records."""
     merged_into: dict[str, str] = {}
     merged_from: dict[str, tuple[str, ...]] = {}
-    for group in _MERGERS_2025:
-        merged_from[group[0]] = group
-        for absorbed in group[1:]:
-            merged_into[absorbed] = group[0]
-    survivors = set(_UNCHANGED_2025) | set(merged_from)
+    for unit, absorbed in lexicon.provinces_2025():
+        if absorbed:
+            merged_from[unit] = (unit, *absorbed)
+        for name in absorbed:
+            merged_into[name] = unit
+    survivors = {unit for unit, _ in lexicon.provinces_2025()}
     out = []
-    for name, english, aliases in _RAW:
+    for name, english, aliases in lexicon.provinces():
         extra = tuple(a for a in (english,) if a not in aliases and _key(a) != _key(name))
         out.append(Province(
             name=name,
@@ -385,22 +280,16 @@ def related_provinces(name: str) -> tuple[str, ...]:
     return tuple(n for n in survivor.merged_from if n != province.name)
 
 
-# Countries and regions abroad that Vietnamese economic news names, as (Vietnamese name, other
-# spellings). Only to notice a question about a place its answering article never mentions
-# ("mận hậu xuất khẩu sang Úc"), so names that are also common words accent-free ("Anh", "Ý",
-# "Mỹ", "Nga", "Pháp", "Đức") appear only in their longer forms; a text with diacritics must
-# also agree in its marks ("Úc", not "ức").
-FOREIGN_PLACES = (
-    ("Úc", ("Australia", "Ôxtrâylia")), ("Hoa Kỳ", ("United States", "USA", "America")),
-    ("Nhật Bản", ("Japan",)), ("Hàn Quốc", ("Korea", "South Korea")), ("Trung Quốc", ("China",)),
-    ("Campuchia", ("Cambodia",)), ("Thái Lan", ("Thailand",)), ("Singapore", ()),
-    ("Malaysia", ()), ("Indonesia", ()), ("Philippines", ()), ("Myanmar", ()), ("Ấn Độ", ("India",)),
-    ("Liên bang Nga", ("Russia",)), ("Cộng hòa Pháp", ("France",)), ("Cộng hòa Liên bang Đức", ("Germany",)),
-    ("Canada", ()),
-    ("Châu Âu", ("Europe", "EU")), ("Đài Loan", ("Taiwan",)), ("Hồng Kông", ("Hong Kong",)),
-    ("Trung Đông", ("Middle East",)), ("Châu Phi", ("Africa",)), ("Hà Lan", ("Netherlands",)),
-    ("Tây Ban Nha", ("Spain",)), ("Israel", ()), ("Brazil", ()),
-)
+# Countries and regions abroad that Vietnamese economic news names (data/foreign_places.tsv):
+# only to notice a question about a place its answering article never mentions ("mận hậu xuất
+# khẩu sang Úc"); a text with diacritics must also agree in its marks ("Úc", not "ức").
+FOREIGN_PLACES: tuple[tuple[str, tuple[str, ...]], ...]  # provided by __getattr__ below, without reading the file at import
+
+def __getattr__(name: str):
+    """FOREIGN_PLACES ((Vietnamese name, other spellings) per place), read from its data file on first use."""
+    if name == "FOREIGN_PLACES":
+        return lexicon.foreign_places()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
@@ -409,13 +298,14 @@ def _foreign_spellings() -> tuple[tuple[list[tuple[str, ...]], list[tuple[str, .
     return tuple(
         ([tuple(_accent_key(w) for w in _TOKEN_RE.findall(s)) for s in (name,) + others],
          [_key(s) for s in (name,) + others])
-        for name, others in FOREIGN_PLACES
+        for name, others in lexicon.foreign_places()
     )
 
 
 @lru_cache(maxsize=1)
-def _foreign_index() -> dict[tuple[str, ...], int]:
-    return {key: n for n, (_, keys) in enumerate(_foreign_spellings()) for key in keys}
+def _foreign_matcher() -> PhraseMatcher[int]:
+    """Folded spellings -> place number."""
+    return PhraseMatcher((key, n) for n, (_, keys) in enumerate(_foreign_spellings()) for key in keys)
 
 
 def foreign_places(text: str) -> list[tuple[str, list[tuple[str, ...]]]]:
@@ -424,15 +314,14 @@ def foreign_places(text: str) -> list[tuple[str, list[tuple[str, ...]]]]:
     words = _key(text)
     if len(typed) != len(words):  # tokenisation differs only for exotic input: match nothing
         return []
-    index = _foreign_index()
+    spellings = _foreign_spellings()
     found: dict[int, None] = {}
     marked = any(_fold(w) != w for w in typed)
-    for size in (5, 4, 3, 2, 1):
-        for i in range(len(words) - size + 1):
-            n = index.get(tuple(words[i:i + size]))
-            if n is None:
-                continue
-            if marked and tuple(_accent_key(w) for w in typed[i:i + size]) not in _foreign_spellings()[n][0]:
-                continue  # "ức" is not "Úc"
-            found.setdefault(n)
-    return [(FOREIGN_PLACES[n][0], _foreign_spellings()[n][1]) for n in found]
+    # every occurrence, overlaps included, longest spellings first: a longer spelling whose
+    # marks disagree does not hide a shorter one inside it, and places come in that order
+    for m in sorted(_foreign_matcher().all_matches(words), key=lambda m: m.start - m.end):
+        if marked and tuple(_accent_key(w) for w in typed[m.start:m.end]) not in spellings[m.value][0]:
+            continue  # "ức" is not "Úc"
+        found.setdefault(m.value)
+    places = lexicon.foreign_places()
+    return [(places[n][0], spellings[n][1]) for n in found]

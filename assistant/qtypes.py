@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from . import glossary, lexical
 from .provinces import find_provinces
 from .text import fold
+
+if TYPE_CHECKING:
+    from .questions import Question
 
 _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+")
@@ -198,7 +202,7 @@ def _numbers(text: str) -> set[str]:
     return {n.lstrip("0") or "0" for n in _NUMBER_RE.findall(text)}
 
 
-def satisfies(kind: str, text: str, question: str) -> bool:
+def satisfies(kind: str, text: str, question: "Question") -> bool:
     """Whether a sentence (with its passage label) holds the kind of thing the question asks for."""
     text = unicodedata.normalize("NFC", text)  # passages keep an NFD article's own encoding
     if kind == "year":
@@ -212,18 +216,18 @@ def satisfies(kind: str, text: str, question: str) -> bool:
     if kind == "price":  # what one pays or earns, not billions of investment: "990.000 đồng", "8 triệu đồng/tháng"
         if _PRICE_RE.search(text):
             return True
-        return "%" in text and bool(_PRICE_CHANGE_RE.search(fold(question)))
+        return "%" in text and bool(_PRICE_CHANGE_RE.search(question.folded))
     if kind == "length":
         return bool(_LENGTH_RE.search(text))
     if kind == "unit":  # a number in the unit asked: "61.200 ha", "3,9 triệu tấn", "45 đến 65 km"
         lowered = text.lower()
         return all(
             re.search(_NUMBER_UNIT.format("|".join(re.escape(w) for w in _UNITS[unit][1])), lowered)
-            for unit in asked_units(question)
+            for unit in question.units
         )
     if kind == "count":
         # a number the question itself mentions ("phase 2") is not an answer to "how many"
-        return bool(_numbers(text) - _numbers(question))
+        return bool(_numbers(text) - question.numbers)
     if kind == "province":
         return bool(find_provinces(text))  # TP.HCM counts too: "địa phương nào được thụ hưởng nhiều nhất?"
     if kind == "person":
@@ -231,7 +235,7 @@ def satisfies(kind: str, text: str, question: str) -> bool:
             return True
         # "kêu gọi ai hỗ trợ?" is answered by "các doanh nghiệp, các nhà hảo tâm"; "Ai là giám
         # đốc?" / "who heads ...?" only by a name
-        folded = fold(question)
+        folded = question.folded
         return not (_IDENTITY_RE.search(folded) or _WHICH_PERSON_RE.search(folded)) and bool(_AGENT_RE.search(text))
     if kind == "organisation":
         return bool(_ORGANISATION_RE.search(text))

@@ -1,10 +1,24 @@
-"""What a question must be before any model sees it: not empty, and not a pasted document."""
+"""A question, checked and analysed once: every later step reads this object, none re-derives it.
+
+`checked_question` refuses what no model should see (empty, or a pasted document);
+`analyse_question` works out how it was typed, what it names and what it asks for.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 
-class QuestionError(ValueError):
-    """A question that cannot be asked: empty, or longer than ASSISTANT_MAX_QUESTION_CHARS."""
+from . import glossary
+from .errors import QuestionError
+from .provinces import find_provinces
+from .qtypes import asked_units, counted_words, question_types
+from .synonyms import synonym_groups
+from .text import expand_shorthand, fold, has_diacritics
+from .tuning import DEFAULT_TUNING, Tuning
+
+_NUMBER_RE = re.compile(r"\d+")
 
 
 def checked_question(question: str | None, limit: int) -> str:
@@ -18,3 +32,74 @@ def checked_question(question: str | None, limit: int) -> str:
             "(ASSISTANT_MAX_QUESTION_CHARS): ask about one thing at a time"
         )
     return question
+
+
+@dataclass(frozen=True)
+class Question:
+    """What is known about a question before searching (computed once by `analyse_question`)."""
+
+    asked: str  # as typed
+    text: str  # NFC, chat shorthand spelled out ("bn" -> "bao nhiêu")
+    folded: str  # `text` accent-folded, lower-case, single-spaced
+    kind: str  # vi | vi-noaccent | en
+    provinces: tuple[str, ...] = ()
+    types: frozenset[str] = frozenset()  # what it asks for: year, count, money, person, ... (qtypes)
+    units: tuple[str, ...] = ()  # measurement units a count asks in ("ha", "km")
+    numbers: frozenset[str] = frozenset()  # numbers it mentions (they are not answers to "how many")
+    counted: tuple[str, ...] = ()  # folded words of the noun a count question counts
+    expansion: tuple[str, ...] = ()  # English questions: Vietnamese equivalents of its terms
+    expansion_groups: tuple[tuple[str, ...], ...] = ()  # ... per English term
+    acronyms: tuple[tuple[str, str], ...] = ()  # ("CNTT", "công nghệ thông tin")
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("động thổ", (... "khởi công"))
+    dense_text: str = ""  # what the dense model reads, when not `text` (set by retrieval)
+
+    @property
+    def lang(self) -> str:
+        """Language to answer in: en for English questions, vi otherwise."""
+        return "en" if self.kind == "en" else "vi"
+
+    @property
+    def lexical_text(self) -> str:
+        """Question plus Vietnamese equivalents of its English terms and both forms of its acronyms."""
+        return " ".join([self.text, *self.expansion, *(f"{a} {words}" for a, words in self.acronyms)])
+
+    def with_(self, **changes) -> "Question":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def __str__(self) -> str:
+        return self.asked
+
+
+def analyse_question(question: str, tuning: Tuning = DEFAULT_TUNING) -> Question:
+    """Language kind, provinces named, what is asked for, and bilingual expansion of a question."""
+    asked = question
+    question = unicodedata.normalize("NFC", question)
+    if glossary.looks_english(question):
+        kind = "en"  # checked first: English questions often name places with diacritics
+    elif has_diacritics(question):
+        kind = "vi"
+    else:
+        kind = "vi-noaccent"
+    groups = glossary.expand_english_groups(question) if kind == "en" and tuning.use_expansion else []
+    acronyms: list[tuple[str, str]] = []
+    if kind != "en" and tuning.use_shorthand:
+        question, acronyms = expand_shorthand(question)  # "dc" -> "được"; CNTT <-> công nghệ thông tin
+    synonyms = synonym_groups(question, accent_free=kind == "vi-noaccent") if kind != "en" and tuning.use_synonyms else []
+    types = question_types(question)
+    counted = counted_words(question, english=kind == "en") if types & {"count", "money", "percent"} else []
+    return Question(
+        asked=asked,
+        text=question,
+        folded=" ".join(fold(question).split()),
+        kind=kind,
+        provinces=tuple(find_provinces(question)),
+        types=frozenset(types),
+        units=tuple(asked_units(question)),
+        numbers=frozenset(n.lstrip("0") or "0" for n in _NUMBER_RE.findall(question)),
+        counted=tuple(counted),
+        expansion=tuple(dict.fromkeys(vi for group in groups for vi in group)),
+        expansion_groups=tuple(tuple(g) for g in groups),
+        acronyms=tuple(acronyms),
+        synonyms=tuple((phrase, tuple(group)) for phrase, group in synonyms),
+    )

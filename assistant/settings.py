@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import UserError
+from .tuning import Tuning
+
 DEFAULT_EMBEDDINGS = "e5-small"
 # Files above this size are refused at ingest: a news article is a few tens of KB,
 # so anything this large is almost certainly not an article (a dump, a binary, a book).
@@ -45,6 +48,7 @@ class Settings:
     index_lock_timeout: float = 120.0  # seconds a second writer waits for the index lock
     fetch_timeout: float = 20.0  # seconds allowed for fetching one URL in `assistant add`
     top_k: int = 5
+    tuning: Tuning = field(default_factory=Tuning)  # weights, thresholds and switches (tuning.py)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -87,7 +91,7 @@ def _number(env, name: str, default, kind, minimum=None):
     try:
         value = kind(raw)
     except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+        raise UserError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name}={raw!r} must be at least {minimum}")
+        raise UserError(f"{name}={raw!r} must be at least {minimum}")
     return value

@@ -476,7 +476,7 @@ def live_generation(index_dir: Path, chroma_url: str = "") -> str:
     return read_current_generation(index_dir)
 
 
-def make_live(index_dir: Path, chroma_url: str, generation: str) -> None:
+def make_live(index_dir: Path, chroma_url: str = "", generation: str = "") -> None:
     """Atomically make `generation` the live index and bump the change stamp."""
     if chroma_url:
         # one metadata update is atomic on the server: readers see the old or the new name
@@ -505,7 +505,7 @@ def list_generations(index_dir: Path, chroma_url: str = "") -> list[str]:
     return sorted(p.name for p in index_dir.iterdir() if p.is_dir() and _GENERATION_RE.match(p.name))
 
 
-def drop_generation(index_dir: Path, chroma_url: str, generation: str) -> None:
+def drop_generation(index_dir: Path, chroma_url: str = "", generation: str = "") -> None:
     """Delete a generation that is not live (refuses to delete the live one)."""
     if not generation or generation == live_generation(index_dir, chroma_url):
         return

@@ -10,6 +10,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from . import lexicon
+from .phrases import PhraseMatcher
+
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 _QUALITY_MARKS = {"\u0302", "\u0306", "\u031b"}  # â ê ô / ă / ơ ư
 _VOWELS = set("aeiouy")
@@ -17,6 +20,10 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # every combining mark Vietnamese uses (tones, circumflex, breve, horn) lies in this block;
 # a regex strips them far faster than testing each character
 _COMBINING_RE = re.compile("[\u0300-\u036f]")
+# zero-width characters, soft hyphen, and bidirectional controls (LRM/RLM, embeddings, overrides,
+# isolates, Arabic letter mark): invisible in a terminal or a browser, so text hidden (or reordered)
+# with them could say something else to a model or an index than to a reader
+INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’»)]*(?=\s|$)")
 
 
@@ -144,37 +151,41 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-# Shorthand people type in chat ("cao bang dc chuyen giao gi", "bn tinh"): never written in press
-# text, so a question's shorthand is simply replaced. Keys are folded and lower-case.
-CHAT_SHORTHAND = {
-    "dc": "được", "ko": "không", "k": "không", "khg": "không", "kh": "không", "bn": "bao nhiêu",
-    "bnh": "bao nhiêu", "j": "gì", "vs": "với", "ntn": "như thế nào", "ng": "người", "nc": "nước",
-    "trc": "trước", "cty": "công ty", "tgian": "thời gian", "nhg": "nhưng", "wa": "quá",
-    "tp": "thành phố",
+# Word data of questions (data/chat_shorthand.tsv, data/acronyms.tsv, data/unit_spellings.tsv,
+# read on first use):
+# - shorthand people type in chat ("cao bang dc chuyen giao gi", "bn tinh") is never written in
+#   press text, so a question's shorthand is simply replaced;
+# - acronyms of the press ("CNTT", "KCN", "KT-XH"): an article may use either the acronym or the
+#   words, so a question's acronym (or its words) is matched as one term with two alternatives;
+# - units spelled out in a question that the press writes as symbols ("héc-ta" for "ha") are
+#   matched like an acronym, either form.
+# the three dicts are provided by __getattr__ below, without reading the files at import
+CHAT_SHORTHAND: dict[str, str]
+ACRONYMS: dict[str, str]
+UNIT_SPELLINGS: dict[str, str]
+_WORD_DATA = {
+    "CHAT_SHORTHAND": lexicon.chat_shorthand, "ACRONYMS": lexicon.acronyms, "UNIT_SPELLINGS": lexicon.unit_spellings,
 }
-# Acronyms of the press ("CNTT", "KCN", "KT-XH"): an article may use either the acronym or the
-# words, so a question's acronym (or its words) is matched as one term with two alternatives.
-ACRONYMS = {
-    "ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "cntt": "công nghệ thông tin",
-    "kcn": "khu công nghiệp", "kkt": "khu kinh tế", "ccn": "cụm công nghiệp", "kcnc": "khu công nghệ cao",
-    "dn": "doanh nghiệp", "dnnvv": "doanh nghiệp nhỏ và vừa", "ktxh": "kinh tế - xã hội",
-    "htx": "hợp tác xã", "nsnn": "ngân sách nhà nước", "dbscl": "đồng bằng sông Cửu Long",
-    "khcn": "khoa học và công nghệ", "khkt": "khoa học kỹ thuật", "gddt": "giáo dục - đào tạo",
-    "csgt": "cảnh sát giao thông", "atgt": "an toàn giao thông", "bhxh": "bảo hiểm xã hội",
-    "bhyt": "bảo hiểm y tế", "gpmb": "giải phóng mặt bằng", "xk": "xuất khẩu", "nk": "nhập khẩu",
-    "xnk": "xuất nhập khẩu", "sx": "sản xuất", "tw": "trung ương", "qh": "Quốc hội",
-    "bql": "ban quản lý", "nltt": "năng lượng tái tạo", "cds": "chuyển đổi số",
-    "gtvt": "giao thông vận tải", "nld": "người lao động", "thpt": "trung học phổ thông",
-    "dh": "đại học", "bv": "bệnh viện", "tthc": "thủ tục hành chính", "ktnn": "kiểm toán nhà nước",
-}
-# Units spelled out in a question that the press writes as symbols ("héc-ta" for "ha"): matched
-# like an acronym, either form.
-UNIT_SPELLINGS = {"hecta": "ha", "kilomet": "km", "megawatt": "MW", "megaoat": "MW"}
+
+
+def __getattr__(name: str):
+    """CHAT_SHORTHAND, ACRONYMS and UNIT_SPELLINGS as dicts, read from their data files on first use."""
+    if name in _WORD_DATA:
+        return _WORD_DATA[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # an acronym may be written with hyphens or an ampersand between its parts ("KT-XH", "KH&CN")
 _SHORT_RE = re.compile(r"(?<![\w.-])([^\W\d_]+(?:\s*[-&]\s*[^\W\d_]+)*)(?![\w.-])", re.UNICODE)
 # "tp hcm", "tp Huế": part of a city's name (the province gazetteer reads it), not "thành phố"
 _CITY_NAME_RE = re.compile(r"\s+(?:(?i:hcm|ho\b|hồ\b)|[A-ZĐ])")
-_ACRONYM_WORDS = {key: fold(words).replace("-", " ").split() for key, words in ACRONYMS.items()}
+
+
+@lru_cache(maxsize=1)
+def _acronym_matcher() -> PhraseMatcher[str]:
+    """Acronyms by the folded words they stand for (those of two words or more)."""
+    entries = ((fold(words).replace("-", " ").split(), key) for key, words in lexicon.acronyms().items())
+    return PhraseMatcher((words, key) for words, key in entries if len(words) > 1)
 
 
 # "bn" closing a question after "ko", "không", "nhé"... is "bạn" (you), not "bao nhiêu"
@@ -189,32 +200,34 @@ def expand_shorthand(question: str) -> tuple[str, list[tuple[str, str]]]:
     "công nghệ thông tin" gives ("CNTT", ...) too, so either form in an article matches.
     """
     pairs: list[tuple[str, str]] = []
+    shorthand, acronyms, units = lexicon.chat_shorthand(), lexicon.acronyms(), lexicon.unit_spellings()
 
     def replace(match: re.Match) -> str:
         token = match.group(1)
         key = re.sub(r"[\s&-]", "", fold(token))
-        if key in CHAT_SHORTHAND and token.islower() and " " not in token:
+        if key in shorthand and token.islower() and " " not in token:
             if key == "tp" and _CITY_NAME_RE.match(question, match.end()):
                 return token
             if key == "bn" and _YOU_AT_END_RE.match(question, match.end()) and _YOU_BEFORE_RE.search(
                     fold(question[:match.start()])):
                 return "bạn"  # "có trận nào hay ko bn?": a question ending in "you", not "how many"
-            return CHAT_SHORTHAND[key]
-        if key in ACRONYMS and (len(key) > 2 or not token.islower() or "-" in token):
+            return shorthand[key]
+        if key in acronyms and (len(key) > 2 or not token.islower() or "-" in token):
             # two lower-case letters are too often an ordinary word typed without accents
             # ("dn" excepted: typed lower-case it is still "doanh nghiệp")
-            pairs.append((token, ACRONYMS[key]))
+            pairs.append((token, acronyms[key]))
         elif key == "dn" and token.islower():
-            pairs.append((token, ACRONYMS[key]))
-        elif key in UNIT_SPELLINGS:
-            pairs.append((token, UNIT_SPELLINGS[key]))
+            pairs.append((token, acronyms[key]))
+        elif key in units:
+            pairs.append((token, units[key]))
         return token
 
     text = _SHORT_RE.sub(replace, question)
+    # the words of an acronym, anywhere (inside longer ones too: "doanh nghiệp nhỏ và vừa" also
+    # names "doanh nghiệp"), give the pair in the order of the acronym data
     words = fold(text).replace("-", " ").split()
-    for key, expansion in _ACRONYM_WORDS.items():
-        n = len(expansion)
-        if n > 1 and any(words[i:i + n] == expansion for i in range(len(words) - n + 1)):
-            if not any(fold(a).replace("-", "").replace("&", "") == key for a, _ in pairs):
-                pairs.append((key.upper(), ACRONYMS[key]))
+    named = {match.value for match in _acronym_matcher().all_matches(words)}
+    for key in acronyms:
+        if key in named and not any(fold(a).replace("-", "").replace("&", "") == key for a, _ in pairs):
+            pairs.append((key.upper(), acronyms[key]))
     return text, pairs

@@ -10,58 +10,47 @@ pooled over the question sets (each answered from its own corpus).
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import answer, lexical, retrieval  # noqa: E402
 from assistant.chain import Assistant  # noqa: E402
 from assistant.evaluation import LANGS, Report, SystemResult, evaluate_assistant, load_qa  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from assistant.tuning import DEFAULT_TUNING, KINDS, LexicalKeys  # noqa: E402
 
-ZERO = {lang: 0.0 for lang in LANGS}
-ONE = {lang: 1.0 for lang in LANGS}
+ZERO = {kind: 0.0 for kind in KINDS}
+ONE = {kind: 1.0 for kind in KINDS}
 
+# Each variant is the default config with some values changed (assistant/tuning.py).
 VARIANTS = [
     ("full pipeline", {}),
-    ("- diacritic restoration (dense reads the accent-free question)", {(retrieval, "USE_RESTORE"): False}),
-    ("- canonical province terms", {(lexical, "USE_PROVINCE_TERMS"): False}),
-    ("- syllable bigrams", {(lexical, "USE_BIGRAMS"): False}),
-    ("underthesea word segmentation instead of bigrams", {(lexical, "SEGMENTER"): "underthesea"}),
-    ("- English->Vietnamese glossary expansion", {(retrieval, "USE_EXPANSION"): False}),
-    ("glossary list weighted 1.2 (is 0.8)", {(retrieval, "EXPANSION_WEIGHT"): 1.2}),
+    ("- diacritic restoration (dense reads the accent-free question)", {"use_restore": False}),
+    ("- canonical province terms", {"lexical": LexicalKeys(province_terms=False)}),
+    ("- syllable bigrams", {"lexical": LexicalKeys(bigrams=False)}),
+    ("underthesea word segmentation instead of bigrams", {"lexical": LexicalKeys(segmenter="underthesea")}),
+    ("- English->Vietnamese glossary expansion", {"use_expansion": False}),
+    ("glossary list weighted 1.2 (is 0.8)", {"expansion_weight": 1.2}),
     ("- glossary terms in the dense query (English dense floor back to 0.75)",
-     {(retrieval, "USE_DENSE_EXPANSION"): False, (answer, "MIN_DENSE"): {**answer.MIN_DENSE, "en": 0.75}}),
-    ("- chat shorthand and acronym expansion", {(retrieval, "USE_SHORTHAND"): False}),
-    ("- Vietnamese synonym groups in answer coverage", {(retrieval, "USE_SYNONYMS"): False}),
-    ("- folded BM25 list for questions with diacritics", {(retrieval, "FOLDED_WEIGHT_VI"): 0.0}),
-    ("- answer-type reordering of the top 3", {(retrieval, "TYPE_REORDER"): 0}),
-    ("answer-type reordering of the top 5", {(retrieval, "TYPE_REORDER"): 5}),
-    ("- sentence context in answer coverage", {(answer, "CONTEXT_SHARE"): 0.0}),
-    ("second sentence only at 85% of the best (was 60%)", {(answer, "SECOND_SENTENCE"): 0.85}),
-    ("- second sentence", {(answer, "SECOND_SENTENCE"): 99.0}),
-    ("what the best sentence lacks taken from any top passage", {(answer, "HOLDER_COVERAGE"): 0.0}),
-    ("- province boost", {(retrieval, "PROVINCE_BOOST"): 0.0}),
-    ("- year named in the question must be in the answering passage", {(answer, "USE_YEAR_CHECK"): False}),
-    ("- accent-free questions: some word pair must be in a top passage", {(answer, "MIN_PHRASE_COVERAGE"): 0.0}),
-    ("plain RRF (equal weights)", {(retrieval, "DENSE_WEIGHT"): ONE, (retrieval, "LEXICAL_WEIGHT"): ONE}),
-    ("dense e5 only", {(retrieval, "LEXICAL_WEIGHT"): ZERO}),
-    ("BM25 only", {(retrieval, "DENSE_WEIGHT"): ZERO}),
+     {"use_dense_expansion": False, "min_dense": {"en": 0.75}}),
+    ("- chat shorthand and acronym expansion", {"use_shorthand": False}),
+    ("- Vietnamese synonym groups in answer coverage", {"use_synonyms": False}),
+    ("- folded BM25 list for questions with diacritics", {"folded_weight_vi": 0.0}),
+    ("- answer-type reordering of the top 3", {"type_reorder": 0}),
+    ("answer-type reordering of the top 5", {"type_reorder": 5}),
+    ("- sentence context in answer coverage", {"context_share": 0.0}),
+    ("second sentence only at 85% of the best (was 60%)", {"second_sentence": 0.85}),
+    ("- second sentence", {"second_sentence": 99.0}),
+    ("what the best sentence lacks taken from any top passage", {"holder_coverage": 0.0}),
+    ("- province boost", {"province_boost": 0.0}),
+    ("- year named in the question must be in the answering passage", {"use_year_check": False}),
+    ("- accent-free questions: some word pair must be in a top passage", {"min_phrase_coverage": 0.0}),
+    ("plain RRF (equal weights)", {"dense_weight": ONE, "lexical_weight": ONE}),
+    ("dense e5 only", {"lexical_weight": ZERO}),
+    ("BM25 only", {"dense_weight": ZERO}),
 ]
-
-
-# Every setting some variant changes, at its value in the code (restored after each variant).
-DEFAULTS = {
-    (module, name): copy.deepcopy(getattr(module, name)) for _, changes in VARIANTS for module, name in changes
-}
-
-
-def apply(changes: dict) -> None:
-    for (module, name), value in DEFAULTS.items():
-        setattr(module, name, copy.deepcopy(changes.get((module, name), value)))
 
 
 SETS = [
@@ -88,20 +77,22 @@ def main() -> None:
     runs = []
     embeddings = None
     for n, (corpus, qa) in enumerate(sets):
-        assistant = Assistant(Settings.from_env(corpus_dir=corpus, index_dir=args.index / f"set{n}"), embeddings)
+        settings = Settings.from_env(corpus_dir=corpus, index_dir=args.index / f"set{n}")
+        assistant = Assistant(settings, embeddings)
         assistant.ensure_index()
         embeddings = assistant.embeddings
-        runs.append((assistant, load_qa(qa)))
+        runs.append((settings, load_qa(qa)))
     items = [item for _, set_items in runs for item in set_items]
     print(f"{len(items)} questions from {len(sets)} sets: " + ", ".join(str(qa) for _, qa in sets))
     head = f"{'variant':<64}" + "".join(f"{'MRR ' + l:>16}" for l in LANGS) + f"{'hit@3':>8}{'facts':>8}{'OOS abst':>10}{'false abst':>11}"
     print(head)
     for name, changes in VARIANTS:
-        apply(changes)
+        tuning = DEFAULT_TUNING.with_(**changes)
         pooled = SystemResult()
         try:
-            for assistant, set_items in runs:
-                assistant.reload()
+            for settings, set_items in runs:
+                # one assistant per config: the read side of another key space is built beside it
+                assistant = Assistant(settings.with_(tuning=tuning), embeddings)
                 result = evaluate_assistant(assistant, set_items)
                 for field in ("ranks", "fact_ok", "abstained", "latency"):
                     getattr(pooled, field).extend(getattr(result, field))
@@ -114,7 +105,6 @@ def main() -> None:
         a = figs["all"]
         row += f"{a['hit@3']:>8.3f}{a['facts']:>8.3f}{a['abstained_out']:>6}/{a['out_of_scope']:<3}{a['false_abstentions']:>7}/{a['questions']:<3}"
         print(row, flush=True)
-    apply({})
 
 
 if __name__ == "__main__":

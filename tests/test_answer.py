@@ -122,7 +122,7 @@ def test_teaser_and_related_text_is_not_even_among_the_nearest_passages(built):
         for hit in answer.nearest:
             for leaked in ("Giá FIT", "Master Building", ">>>"):
                 assert leaked not in hit.passage.text, f"{leaked!r} is indexed ({hit.passage.article}:{hit.passage.start})"
-    for passage in built.index.passages:
+    for passage in built.index.all_passages:
         for leaked in ("Giá FIT", "Master Building", "20 chiến sỹ", "Có thể bạn quan tâm", "pháo hoa"):
             assert leaked not in passage.text, f"{leaked!r} in {passage.article}:{passage.start}"
 
@@ -169,37 +169,37 @@ def test_accent_free_words_of_another_name_are_not_a_province_question():
 def test_a_small_count_asked_in_digits_is_known_when_the_article_spells_it_out():
     from assistant.answer import unknown_mentions
     from assistant.lexical import surface_words
-    from assistant.retrieval import analyse_question
+    from assistant.questions import analyse_question
 
     words = set(surface_words("Ba tỉnh thống nhất lập tổ công tác, tuyến số 4 dài 12 km."))
     question = "3 tinh lap to cong tac gi"
-    assert unknown_mentions(question, analyse_question(question), words) == []
+    assert unknown_mentions(analyse_question(question), words) == []
     # a number that names one of a series ("tuyến số 1") or a unit ("m2") is not a count
     question = "tuyen so 1 dai bao nhieu km"
-    assert unknown_mentions(question, analyse_question(question), words) == ["1"]
+    assert unknown_mentions(analyse_question(question), words) == ["1"]
     # a number typed without the press's thousands separator is the same number ("2400m" / "2.400 m")
     runway = set(surface_words("Đường băng sẽ được kéo dài lên 2.400 m, tăng 4,1%."))
     for question in ("keo dai duong bang len 2400m het bao nhieu tien?", "Is the 2,400 m runway funded?"):
-        assert unknown_mentions(question, analyse_question(question), runway) == [], question
+        assert unknown_mentions(analyse_question(question), runway) == [], question
     question = "duong bang dai 2500m"
-    assert unknown_mentions(question, analyse_question(question), runway) == ["2500"]
+    assert unknown_mentions(analyse_question(question), runway) == ["2500"]
     # "1 năm" before a unit of time or measure is "per year" ("mỗi năm"), not a count to find
     question = "to cong tac hop bao nhieu lan 1 nam"
-    assert unknown_mentions(question, analyse_question(question), words) == []
+    assert unknown_mentions(analyse_question(question), words) == []
 
 
 def test_a_vietnamese_name_in_an_english_question_must_occur_as_a_phrase():
     from assistant.answer import unknown_mentions
     from assistant.lexical import surface_words
-    from assistant.retrieval import analyse_question
+    from assistant.questions import analyse_question
 
     article = "Sân bay Phú Bài đón 5 triệu khách. Vườn quốc gia Phong Nha – Kẻ Bàng, hạ tầng dài."
     words = set(surface_words(article))
     text = " phu bai don 5 trieu khach vuon quoc gia phong nha ke bang ha tang dai "
     question = "How many visitors did Ha Long Bay receive?"  # "ha" and "long"... not "Hạ Long"
-    assert unknown_mentions(question, analyse_question(question), words | {"long"}, text) == ["Ha Long"]
+    assert unknown_mentions(analyse_question(question), words | {"long"}, text) == ["Ha Long"]
     question = "How many visitors did Phong Nha - Ke Bang National Park receive?"
-    assert unknown_mentions(question, analyse_question(question), words, text) == []
+    assert unknown_mentions(analyse_question(question), words, text) == []
 
 
 def test_a_year_the_question_names_must_be_in_the_answering_passage(built):
@@ -213,13 +213,16 @@ def test_a_year_the_question_names_must_be_in_the_answering_passage(built):
 def test_a_question_worded_with_a_synonym_still_covers_the_passage():
     from assistant.answer import coverage_items, covered_share
     from assistant.lexical import BM25, terms
-    from assistant.retrieval import analyse_question
+    from assistant.questions import analyse_question
+
+    from assistant.embedded import PassageIndex
 
     passage = "Dự án khởi công ngày 26/3/2025 tại Hải Phòng."
     bm25 = BM25([terms(passage, folded=False), terms("Một đoạn khác về cảng biển.", folded=False)])
+    index = PassageIndex([], [], None, None, (bm25, bm25))
     info = analyse_question("Dự án động thổ ngày nào?")
     present = set(terms(passage, folded=False))
-    assert covered_share(coverage_items(info, bm25, folded=False), present) == 1.0
+    assert covered_share(coverage_items(info, index, folded=False), present) == 1.0
 
 
 def test_accent_free_word_pairs_must_occur_in_the_top_passages(built):

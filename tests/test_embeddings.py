@@ -17,7 +17,7 @@ from assistant.embeddings import (
     get_embeddings,
     resolve_sentence_transformer,
 )
-from assistant.retrieval import PassageIndex
+from assistant.embedded import PassageIndex
 from assistant.store import ModelMismatchError
 
 MINILM = "sentence-transformers:all-MiniLM-L6-v2"

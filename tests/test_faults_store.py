@@ -353,7 +353,7 @@ def test_killed_incremental_index_leaves_every_counted_article_searchable(site, 
     settings = Settings.from_env(environ={}, corpus_dir=site / "corpus", index_dir=site / "index")
     assistant = Assistant(settings, embeddings=e5)
     counted = set(assistant.store().article_records())
-    searchable = {p.article for p in assistant.index.passages}
+    searchable = {p.article for p in assistant.index.all_passages}
     assert counted == searchable, (counted ^ searchable)
     assert 4 < len(counted) < 16, counted  # the kill landed half-way
 

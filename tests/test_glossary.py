@@ -1,10 +1,11 @@
-"""Tests for assistant.glossary (English -> Vietnamese question expansion, language guess)."""
+"""Tests for assistant.glossary (English -> Vietnamese question expansion) and assistant.language
+(English tokens, the language guess)."""
 
 import unicodedata
 
 import pytest
 
-from assistant import glossary
+from assistant import glossary, language, lexicon
 from assistant.glossary import EN_TO_VI, expand_english, looks_english
 
 
@@ -110,12 +111,12 @@ def test_expand_english_deduplicates_in_order():
     ("signing", "sign"), ("planned", "plan"), ("merging", "merge"),
 ])
 def test_candidates(token, base):
-    assert base in glossary._candidates(token), f"{token} -> {glossary._candidates(token)}"
+    assert base in language.base_forms(token), f"{token} -> {language.base_forms(token)}"
 
 
 def test_candidates_keep_short_and_ss_words():
-    assert glossary._candidates("is") == ("is",)
-    assert glossary._candidates("business") == ("business",)
+    assert language.base_forms("is") == ("is",)
+    assert language.base_forms("business") == ("business",)
 
 
 # --- looks_english -------------------------------------------------------------------------
@@ -162,12 +163,12 @@ VIETNAMESE_ACCENTED = [
 
 @pytest.mark.parametrize("text", ENGLISH)
 def test_looks_english_true(text):
-    assert looks_english(text) is True, f"should be English: {text!r} score={glossary._score(text)}"
+    assert looks_english(text) is True, f"should be English: {text!r} score={language._score(text)}"
 
 
 @pytest.mark.parametrize("text", VIETNAMESE_PLAIN + VIETNAMESE_ACCENTED)
 def test_looks_english_false(text):
-    assert looks_english(text) is False, f"should be Vietnamese: {text!r} score={glossary._score(text)}"
+    assert looks_english(text) is False, f"should be Vietnamese: {text!r} score={language._score(text)}"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "2023", "?!", "Hà Nội", "Ha Noi"])
@@ -175,6 +176,26 @@ def test_looks_english_degenerate(text):
     assert looks_english(text) is False
 
 
+@pytest.mark.parametrize("word, expected", [
+    ("Ha", True), ("Tho", True), ("Long", True), ("Nguyen", True),
+    ("City", False), ("Bay", False), ("The", False), ("Province", False), ("ha", False), ("Hà", False),
+])
+def test_vietnamese_name_word(word, expected):
+    assert language.vietnamese_name_word(word) is expected, word
+
+
+def test_an_inflected_word_matches_its_base_form_and_the_longest_phrase_wins():
+    assert expand_english("The planned signing of industrial parks") == [
+        "kế hoạch", "ký kết", "ký", "khu công nghiệp", "KCN"]
+
+
 def test_word_lists_disjoint():
-    overlap = glossary._EN_WORDS & glossary._VI_WORDS
+    overlap = lexicon.english_words() & lexicon.vietnamese_words()
     assert not overlap, f"English/Vietnamese word lists overlap: {sorted(overlap)}"
+
+
+def test_language_guess_is_still_importable_from_glossary():
+    # callers import the language guess from glossary, where it used to live
+    assert glossary.looks_english is language.looks_english
+    assert glossary.vietnamese_name_word is language.vietnamese_name_word
+    assert glossary.EN_TO_VI is lexicon.glossary()

@@ -2,7 +2,6 @@
 
 import pytest
 
-from assistant import lexical
 from assistant.lexical import BM25, key_version, terms, words
 
 
@@ -32,13 +31,15 @@ def test_a_count_written_with_a_leading_zero_matches_one_without():
     assert scores[0] > scores[1], scores
 
 
-def test_key_version_changes_with_the_ablation_switches(monkeypatch):
+def test_key_version_changes_with_the_ablation_switches():
+    from assistant.tuning import LexicalKeys
+
     default = key_version()
-    monkeypatch.setattr(lexical, "USE_BIGRAMS", False)
-    assert key_version() != default, "saved indexes built with bigrams must not be reused without them"
-    monkeypatch.setattr(lexical, "USE_BIGRAMS", True)
-    monkeypatch.setattr(lexical, "SEGMENTER", "underthesea")
-    assert key_version() != default
+    assert key_version(LexicalKeys()) == default
+    assert key_version(LexicalKeys(bigrams=False)) != default, "saved indexes built with bigrams must not be reused without them"
+    assert key_version(LexicalKeys(segmenter="underthesea")) != default
+    assert terms("ký kết", folded=True, keys=LexicalKeys(bigrams=False)) == ["ky", "ket"]
+    assert terms("ký kết", folded=True) == ["ky", "ket", "ky ket"]
 
 
 def test_folded_words_strip_leading_zeros_of_numbers():

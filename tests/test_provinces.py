@@ -1,5 +1,7 @@
 """Tests for assistant.provinces (gazetteer of Vietnamese provinces and the 2025 mergers)."""
 
+import unicodedata
+
 import pytest
 
 from assistant import provinces
@@ -248,3 +250,27 @@ def test_foreign_places(text, expected):
     from assistant.provinces import foreign_places
 
     assert sorted(name for name, _ in foreign_places(text)) == expected
+
+
+def test_foreign_places_come_longest_spelling_first():
+    names = [name for name, _ in provinces.foreign_places("Xuất khẩu sang Úc và Hàn Quốc, Cộng hòa Liên bang Đức")]
+    assert names == ["Cộng hòa Liên bang Đức", "Hàn Quốc", "Úc"], names
+    assert [name for name, _ in provinces.foreign_places("xuat khau sang uc va han quoc")] == ["Hàn Quốc", "Úc"]
+
+
+def test_foreign_places_is_still_importable_and_is_the_data_file():
+    from assistant import lexicon
+    from assistant.provinces import FOREIGN_PLACES
+
+    assert FOREIGN_PLACES is lexicon.foreign_places()
+    assert FOREIGN_PLACES[0] == ("Úc", ("Australia", "Ôxtrâylia")), FOREIGN_PLACES[0]
+
+
+def test_fold_is_text_fold_in_nfc():
+    # offsets into the folded text must stay offsets into the original, whatever the script
+    from assistant.text import fold
+
+    for text in ("Đắk Lắk", "Thanh Hoá", "서울 và Hà Nội", "ガイド"):
+        assert provinces._fold(text) == unicodedata.normalize("NFC", fold(text))
+        assert len(provinces._fold(text)) == len(unicodedata.normalize("NFC", text)), text
+    assert provinces.province_mentions("서울 và Hà Nội") == [(6, 12, "Hà Nội")]

@@ -23,3 +23,18 @@ def test_every_group_is_lower_case_nfc_with_distinct_members():
         assert len(group) == len(set(group)) >= 2, group
         for member in group:
             assert member == unicodedata.normalize("NFC", member).lower().strip(), member
+
+
+def test_the_longest_member_wins_and_a_phrase_in_two_groups_belongs_to_the_first():
+    found = synonym_groups("Tổng mức đầu tư và kinh phí của nhà máy", accent_free=False)
+    assert found == [
+        ("tổng mức đầu tư", ("tổng mức đầu tư", "tổng vốn đầu tư", "tổng kinh phí", "tổng chi phí")),
+        ("kinh phí", ("kinh phí", "chi phí")),
+        ("nhà máy", ("nhà máy", "xưởng", "nhà xưởng")),
+    ], found
+
+
+def test_synonyms_is_still_importable_and_is_the_data_file():
+    from assistant import lexicon
+
+    assert SYNONYMS is lexicon.synonyms()

@@ -189,3 +189,24 @@ def test_expand_shorthand_pairs_an_acronym_with_its_words_both_ways():
 def test_expand_shorthand_leaves_two_letter_lower_case_words_alone():
     # "sx" could be shorthand, but two lower-case letters are too often a word typed without accents
     assert expand_shorthand("sx ra sao") == ("sx ra sao", [])
+
+
+def test_expand_shorthand_finds_the_words_of_every_acronym_in_the_order_of_the_acronym_data():
+    # words inside longer words count too: "doanh nghiệp nhỏ và vừa" also names "doanh nghiệp"
+    assert expand_shorthand("hỗ trợ doanh nghiệp nhỏ và vừa ở Hà Nội")[1] == [
+        ("DN", "doanh nghiệp"), ("DNNVV", "doanh nghiệp nhỏ và vừa")]
+    assert expand_shorthand("khu công nghệ cao và khu công nghiệp")[1] == [
+        ("KCN", "khu công nghiệp"), ("KCNC", "khu công nghệ cao")]
+
+
+def test_expand_shorthand_pairs_a_spelled_out_unit_with_its_symbol():
+    assert expand_shorthand("dự án rộng 20 hecta, dài 3 kilomet")[1] == [("hecta", "ha"), ("kilomet", "km")]
+
+
+def test_word_data_is_still_importable_from_text():
+    from assistant import lexicon
+    from assistant.text import ACRONYMS, CHAT_SHORTHAND, UNIT_SPELLINGS
+
+    assert ACRONYMS is lexicon.acronyms() and ACRONYMS["kcn"] == "khu công nghiệp"
+    assert CHAT_SHORTHAND is lexicon.chat_shorthand() and CHAT_SHORTHAND["dc"] == "được"
+    assert UNIT_SPELLINGS is lexicon.unit_spellings() and UNIT_SPELLINGS["hecta"] == "ha"
