@@ -12,9 +12,11 @@ Layout of the index folder (embedded mode):
 Opening the live generation checks it first (`generation_problem`: the SQLite file's header and
 `PRAGMA quick_check`, then the passage count against the manifest), so a damaged index is an
 IndexDamagedError naming the repair, never an empty index or a Chroma traceback.
-With ASSISTANT_CHROMA_URL set, the two collections live on a Chroma server as
-`hoidap_<generation>_passages` / `hoidap_<generation>_articles`, and the metadata of the
-`hoidap_current` collection names the live generation (see docs/scale-out.md).
+With ASSISTANT_CHROMA_URL set (`ChromaServer`, used by server.py), the collections live on a
+Chroma server as `hoidap_<generation>_<name>` (passages, articles, and the term index's `terms`
+and `vocab` side collections), and the metadata of the `hoidap_current` collection names the
+live generation (see docs/scale-out.md). The functions over `index_dir` below are the embedded
+mode's; the server's counterparts are `ChromaServer` methods.
 """
 
 from __future__ import annotations
@@ -149,6 +151,32 @@ class Hit:
     score: float
 
 
+@dataclass
+class StoredPassage:
+    """A passage as stored: its id, the passage, the raw metadata (with whatever a backend adds
+    to it), and, when asked for, its cosine to a query vector and its own vector."""
+
+    id: str
+    passage: Passage
+    metadata: dict
+    score: float = 0.0
+    vector: np.ndarray | None = None
+
+
+@dataclass
+class ReadCounter:
+    """Rows a store has read from Chroma, and how many reads were of a whole collection."""
+
+    rows: int = 0
+    requests: int = 0
+    whole_collection: int = 0
+
+    def add(self, rows: int, whole: bool = False) -> None:
+        self.rows += rows
+        self.requests += 1
+        self.whole_collection += int(whole)
+
+
 def _chroma_settings():
     import chromadb
 
@@ -165,16 +193,17 @@ class PassageStore:
         self._prefix = prefix
         self._passages = None
         self._articles = None
+        self._sides: dict[str, SideCollection] = {}
+        # what this store has read: passages, and records of its side collections (tests
+        # assert that readers read little)
+        self.reads = ReadCounter()
+        self.side_reads = ReadCounter()
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, index_dir: Path, chroma_url: str = "", generation: str | None = None) -> "PassageStore":
-        """Open the live generation (or a named one) of the index."""
-        if chroma_url:
-            client = _server_client(chroma_url)
-            gen = generation or _server_current(client) or FIRST_GENERATION
-            return cls(client, gen, chroma_url, prefix=_server_prefix(gen))
+    def open(cls, index_dir: Path, generation: str | None = None) -> "PassageStore":
+        """Open the live generation (or a named one) of the embedded index in `index_dir`."""
         index_dir = Path(index_dir)
         try:
             live = read_current_generation(index_dir)
@@ -308,6 +337,7 @@ class PassageStore:
         """Every passage (ids, passages, and optionally their vectors), in a stable order."""
         include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
         got = self.passages.get(include=include)
+        self.reads.add(len(got["ids"]), whole=True)
         order = sorted(range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["article"], int(got["metadatas"][i]["start"])))
         ids = [got["ids"][i] for i in order]
         passages = [Passage.from_metadata(got["documents"][i], got["metadatas"][i]) for i in order]
@@ -318,23 +348,76 @@ class PassageStore:
         return ids, passages, vectors
 
     @_chroma_errors
-    def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
-        """Nearest passages by cosine similarity."""
-        n = self.count()
-        if n == 0:
+    def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[StoredPassage]:
+        """The k passages nearest to a vector by cosine (Chroma's HNSW index), best first;
+        `where` filters on metadata first."""
+        if k <= 0:
             return []
-        got = self.passages.query(
+        got = self.passages.query(  # fewer than k stored (or matching `where`) is fine
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=min(k, n),
+            n_results=k,
             where=where,
             include=["documents", "metadatas", "distances"],
         )
+        self.reads.add(len(got["ids"][0]))
         return [
-            Hit(pid, Passage.from_metadata(doc, meta), 1.0 - float(dist))
+            StoredPassage(pid, Passage.from_metadata(doc, meta), meta, 1.0 - float(dist))
             for pid, doc, meta, dist in zip(
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
             )
         ]
+
+    @_chroma_errors
+    def get_passages(self, ids: list[str] | None = None, where: dict | None = None, text: bool = True,
+                     vectors: bool = False, limit: int | None = None) -> list[StoredPassage]:
+        """Passages by id (those that exist, in no particular order) or by a metadata filter.
+
+        One of `ids` and `where` is required: reading a whole collection is `all_passages`.
+        """
+        if ids is None and where is None:
+            raise ValueError("get_passages needs ids or a where filter")
+        include = ["metadatas"] + (["documents"] if text else []) + (["embeddings"] if vectors else [])
+        out: list[StoredPassage] = []
+        batches = [ids[i : i + _WRITE_BATCH] for i in range(0, len(ids), _WRITE_BATCH)] if ids is not None else [None]
+        for batch in batches:
+            if batch is not None and not batch:
+                continue
+            got = self.passages.get(ids=batch, where=where, include=include, limit=limit)
+            self.reads.add(len(got["ids"]))
+            docs = got["documents"] if text else [""] * len(got["ids"])
+            emb = got["embeddings"] if vectors else None
+            for i, (pid, meta) in enumerate(zip(got["ids"], got["metadatas"])):
+                vector = np.asarray(emb[i], dtype=np.float32) if vectors else None
+                out.append(StoredPassage(pid, Passage.from_metadata(docs[i] or "", meta), meta, vector=vector))
+        return out
+
+    @_chroma_errors
+    def page_passages(self, offset: int, limit: int, vectors: bool = False) -> list[StoredPassage]:
+        """One page of the whole passages collection, in Chroma's own order (writers only).
+
+        `all_passages` reads the collection in one request, which a Chroma server refuses beyond
+        some 100,000 passages (SQLite's "too many SQL variables", chromadb 1.5)."""
+        include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
+        got = self.passages.get(offset=offset, limit=limit, include=include)
+        self.reads.add(len(got["ids"]), whole=True)
+        emb = got["embeddings"] if vectors else None
+        return [StoredPassage(pid, Passage.from_metadata(doc, meta), meta,
+                              vector=np.asarray(emb[i], dtype=np.float32) if vectors else None)
+                for i, (pid, doc, meta) in enumerate(zip(got["ids"], got["documents"], got["metadatas"]))]
+
+    @_chroma_errors
+    def update_passage_metadata(self, ids: list[str], metadatas: list[dict]) -> None:
+        """Set some metadata keys of stored passages (other keys are kept)."""
+        for i in range(0, len(ids), _WRITE_BATCH):
+            self.passages.update(ids=ids[i : i + _WRITE_BATCH], metadatas=metadatas[i : i + _WRITE_BATCH])
+
+    def side(self, name: str, payload_keys: tuple[str, ...] = ()) -> "SideCollection":
+        """A collection of this generation beside passages and articles, holding metadata-only
+        records (see SideCollection); `payload_keys` are metadata keys never filtered on."""
+        side = self._sides.get(name)
+        if side is None:
+            side = self._sides[name] = SideCollection(self, self._name(name), payload_keys)
+        return side
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -415,6 +498,135 @@ class PassageStore:
         self.passages.delete(where={"article": path})
 
 
+class SideCollection:
+    """A collection of metadata-only records beside a generation's passages (the server's term
+    index keeps its postings, vocabulary and statistics in these).
+
+    Records carry no vector of their own (a one-dimensional zero, as Chroma wants one) and no
+    document: Chroma's server stores documents at about 1 MB/s (full-text indexing or not),
+    string metadata at about 20 MB/s (measured with chromadb 1.5, 2026-12). Payload keys are
+    excluded from Chroma's inverted index (they are never filtered on); the collection's own
+    metadata holds small shared values (`info`).
+    """
+
+    _MAX_REQUEST_BYTES = 8 * 2**20  # per upsert request
+    _MAX_IDS = 1000  # per get by ids
+
+    def __init__(self, store: PassageStore, name: str, payload_keys: tuple[str, ...] = ()):
+        self._store = store
+        self.name = name
+        self.location = store.location
+        self._payload_keys = payload_keys
+        self._collection = None
+
+    @property
+    def reads(self) -> ReadCounter:
+        return self._store.side_reads
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            import chromadb
+
+            schema = chromadb.Schema()
+            schema.delete_index(chromadb.FtsIndexConfig(), key="#document")
+            for key in self._payload_keys:
+                schema.delete_index(chromadb.StringInvertedIndexConfig(), key=key)
+            self._collection = self._store._client.get_or_create_collection(
+                self.name, schema=schema, embedding_function=None
+            )
+        return self._collection
+
+    @_chroma_errors
+    def get(self, ids: list[str] | None = None, where: dict | None = None) -> dict[str, dict]:
+        """Metadata of the records with these ids (those that exist) or matching `where`, by id."""
+        if ids is None and where is None:
+            raise ValueError("SideCollection.get needs ids or a where filter")
+        out: dict[str, dict] = {}
+        if ids is not None:
+            ids = list(dict.fromkeys(ids))
+            batches = [ids[i : i + self._MAX_IDS] for i in range(0, len(ids), self._MAX_IDS)]
+        else:
+            batches = [None]
+        for batch in batches:
+            got = self.collection.get(ids=batch, where=where, include=["metadatas"])
+            self.reads.add(len(got["ids"]))
+            out.update(zip(got["ids"], (m or {} for m in got["metadatas"])))
+        return out
+
+    @_chroma_errors
+    def count(self) -> int:
+        """Number of records."""
+        return self.collection.count()
+
+    @_chroma_errors
+    def ids(self, where: dict | None = None) -> list[str]:
+        """Ids of every record (matching `where`), without their metadata (writers only)."""
+        got = self.collection.get(where=where, include=[])
+        self.reads.add(len(got["ids"]), whole=where is None)
+        return list(got["ids"])
+
+    @_chroma_errors
+    def upsert(self, records: dict[str, dict]) -> None:
+        """Write records (id -> metadata), in requests of bounded size."""
+        batch_ids: list[str] = []
+        batch_meta: list[dict] = []
+        size = 0
+        limit = min(self._MAX_IDS * 5, self._store._client.get_max_batch_size())
+        for rid, meta in records.items():
+            weight = len(rid) + sum(len(v) if isinstance(v, str) else 8 for v in meta.values()) + 64
+            if batch_ids and (size + weight > self._MAX_REQUEST_BYTES or len(batch_ids) >= limit):
+                self._upsert(batch_ids, batch_meta)
+                batch_ids, batch_meta, size = [], [], 0
+            batch_ids.append(rid)
+            batch_meta.append(meta)
+            size += weight
+        if batch_ids:
+            self._upsert(batch_ids, batch_meta)
+
+    def _upsert(self, ids: list[str], metadatas: list[dict]) -> None:
+        self.collection.upsert(ids=ids, embeddings=np.zeros((len(ids), 1), dtype=np.float32), metadatas=metadatas)
+
+    @_chroma_errors
+    def delete(self, ids: list[str]) -> None:
+        """Remove records (missing ids are ignored)."""
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), self._MAX_IDS):
+            self.collection.delete(ids=ids[i : i + self._MAX_IDS])
+
+    @_chroma_errors
+    def info(self) -> dict:
+        """The collection's own metadata, as the server has it now ({} when there is none yet)."""
+        try:
+            meta = self._store._client.get_collection(self.name).metadata
+        except Exception as exc:
+            if not _not_found(exc):
+                raise
+            meta = None
+        self.reads.add(1)
+        return dict(meta or {})
+
+    @_chroma_errors
+    def set_info(self, info: dict) -> None:
+        """Replace the collection's own metadata (one atomic update on the server)."""
+        self.collection.modify(metadata=info)
+
+    @_chroma_errors
+    def drop(self) -> None:
+        """Delete the whole collection (it is created again, empty, on next use)."""
+        try:
+            self._store._client.delete_collection(self.name)
+        except Exception as exc:
+            if not _not_found(exc):  # already gone is fine
+                raise
+        self._collection = None
+
+
+def _not_found(exc: Exception) -> bool:
+    """Whether a chromadb exception says a collection does not exist."""
+    return type(exc).__name__ == "NotFoundError" or "does not exist" in str(exc)
+
+
 # -- generations ---------------------------------------------------------------------------
 # A full rebuild writes a new generation beside the live one and then flips one pointer:
 # the CURRENT file (embedded) or the metadata of the `hoidap_current` collection (server).
@@ -453,69 +665,108 @@ def _server_client(url: str):
     return client
 
 
-def _server_prefix(generation: str) -> str:
-    return f"{_SERVER_PREFIX}{generation}_"
+class ChromaServer:
+    """An index on a Chroma server (ASSISTANT_CHROMA_URL): each generation is a set of
+    collections named `hoidap_<generation>_*`, and the metadata of `hoidap_current` names the
+    live one and carries the change stamp. server.ServerBackend is built on this."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.location = url
+
+    @property
+    def client(self):
+        return _server_client(self.url)
+
+    def prefix(self, generation: str) -> str:
+        return f"{_SERVER_PREFIX}{generation}_"
+
+    def _pointer_meta(self) -> dict | None:
+        """The pointer's metadata, None when nothing has been indexed on this server yet."""
+        client = self.client
+        try:
+            return client.get_collection(_SERVER_CURRENT).metadata or {}
+        except Exception as exc:
+            if _not_found(exc):
+                return None
+            raise _chroma_failure(self.url, exc) from exc
+
+    def live_generation(self) -> str:
+        """Name of the live generation ('' when nothing has been indexed yet)."""
+        return str((self._pointer_meta() or {}).get("generation", ""))
+
+    def stamp(self) -> str:
+        """`generation:stamp` from the pointer (one small request; '' before the first build)."""
+        meta = self._pointer_meta()
+        if meta is None:
+            return ""
+        return f"{meta.get('generation', '')}:{meta.get('stamp', '')}"
+
+    @_chroma_errors
+    def make_live(self, generation: str) -> None:
+        """Point readers at `generation` and move the stamp, in one metadata update (atomic on
+        the server: readers see the old or the new name)."""
+        pointer = self.client.get_or_create_collection(_SERVER_CURRENT, embedding_function=None)
+        pointer.modify(metadata={"generation": generation, "stamp": time.time_ns()})
+
+    def touch_stamp(self) -> None:
+        """Record that the live generation's content changed."""
+        current = self.live_generation()
+        if current:
+            self.make_live(current)
+
+    @_chroma_errors
+    def generations(self) -> list[str]:
+        """Every generation with a collection on the server (live or left over), sorted."""
+        names = set()
+        for name in self._collection_names():
+            gen = name[len(_SERVER_PREFIX):].split("_", 1)[0]
+            if name.startswith(_SERVER_PREFIX) and name != _SERVER_CURRENT and _GENERATION_RE.match(gen):
+                names.add(gen)
+        return sorted(names)
+
+    def _collection_names(self) -> list[str]:
+        return [col if isinstance(col, str) else col.name for col in self.client.list_collections()]
+
+    @_chroma_errors
+    def drop(self, generation: str) -> None:
+        """Delete every collection of a generation (the caller checks it is not live)."""
+        prefix = self.prefix(generation)
+        for name in self._collection_names():
+            if name.startswith(prefix):
+                try:
+                    self.client.delete_collection(name)
+                except Exception as exc:  # gone meanwhile
+                    if not _not_found(exc):
+                        raise
+
+    def open_store(self, generation: str, store_class: type[PassageStore] = PassageStore, **kwargs) -> PassageStore:
+        """A store (of `store_class`) over one generation's collections."""
+        return store_class(self.client, generation, self.url, prefix=self.prefix(generation), **kwargs)
 
 
-def _server_pointer(client):
-    return client.get_or_create_collection(_SERVER_CURRENT, embedding_function=None)
-
-
-def _server_current(client) -> str:
-    try:
-        meta = client.get_collection(_SERVER_CURRENT).metadata or {}
-    except Exception:  # no pointer yet: nothing has been indexed on this server
-        return ""
-    return str(meta.get("generation", ""))
-
-
-def live_generation(index_dir: Path, chroma_url: str = "") -> str:
+def live_generation(index_dir: Path) -> str:
     """Name of the live generation ('' when nothing has been indexed yet)."""
-    if chroma_url:
-        return _server_current(_server_client(chroma_url))
     return read_current_generation(index_dir)
 
 
-def make_live(index_dir: Path, chroma_url: str = "", generation: str = "") -> None:
+def make_live(index_dir: Path, generation: str) -> None:
     """Atomically make `generation` the live index and bump the change stamp."""
-    if chroma_url:
-        # one metadata update is atomic on the server: readers see the old or the new name
-        _server_pointer(_server_client(chroma_url)).modify(
-            metadata={"generation": generation, "stamp": time.time_ns()}
-        )
-        return
     switch_generation(index_dir, generation)
-    touch_stamp(index_dir, chroma_url)
+    touch_stamp(index_dir)
 
 
-def list_generations(index_dir: Path, chroma_url: str = "") -> list[str]:
+def list_generations(index_dir: Path) -> list[str]:
     """Every generation present (live, stale leftovers of killed rebuilds, ...), sorted."""
-    if chroma_url:
-        names = set()
-        for col in _server_client(chroma_url).list_collections():
-            name = col if isinstance(col, str) else col.name
-            if name.startswith(_SERVER_PREFIX) and name != _SERVER_CURRENT:
-                gen = name[len(_SERVER_PREFIX):].split("_", 1)[0]
-                if _GENERATION_RE.match(gen):
-                    names.add(gen)
-        return sorted(names)
     index_dir = Path(index_dir)
     if not index_dir.is_dir():
         return []
     return sorted(p.name for p in index_dir.iterdir() if p.is_dir() and _GENERATION_RE.match(p.name))
 
 
-def drop_generation(index_dir: Path, chroma_url: str = "", generation: str = "") -> None:
+def drop_generation(index_dir: Path, generation: str) -> None:
     """Delete a generation that is not live (refuses to delete the live one)."""
-    if not generation or generation == live_generation(index_dir, chroma_url):
-        return
-    if chroma_url:
-        client = _server_client(chroma_url)
-        for base in (_PASSAGES, _ARTICLES):
-            try:
-                client.delete_collection(_server_prefix(generation) + base)
-            except Exception:  # already gone (a rebuild killed before creating it)
-                pass
+    if not generation or generation == live_generation(index_dir):
         return
     _forget_embedded_client(Path(index_dir) / generation)
     shutil.rmtree(Path(index_dir) / generation, ignore_errors=True)
@@ -537,28 +788,14 @@ def _forget_embedded_client(path: Path) -> None:
                 pass
 
 
-def touch_stamp(index_dir: Path, chroma_url: str = "") -> None:
+def touch_stamp(index_dir: Path) -> None:
     """Record that the index content changed (readers compare `index_stamp` to reload)."""
-    if chroma_url:
-        client = _server_client(chroma_url)
-        current = _server_current(client)
-        if current:
-            _server_pointer(client).modify(metadata={"generation": current, "stamp": time.time_ns()})
-        return
     path = Path(index_dir) / STAMP_FILE
     path.write_text(str(time.time_ns()) + "\n", encoding="utf-8")
 
 
-def index_stamp(index_dir: Path, chroma_url: str = "") -> str:
+def index_stamp(index_dir: Path) -> str:
     """A cheap token that changes whenever a writer changed the live index."""
-    if chroma_url:
-        try:
-            meta = _server_client(chroma_url).get_collection(_SERVER_CURRENT).metadata or {}
-        except IndexError_:
-            raise
-        except Exception:
-            return ""
-        return f"{meta.get('generation', '')}:{meta.get('stamp', '')}"
     index_dir = Path(index_dir)
     check_index_dir(index_dir)
     try:
@@ -583,12 +820,9 @@ def read_current_generation(index_dir: Path) -> str:
     return name
 
 
-def index_built(index_dir: Path, chroma_url: str = "") -> bool:
-    """Whether there is an index to open; opening a folder that has none would create an empty one.
-
-    A Chroma server is always opened (and asked).
-    """
-    return bool(chroma_url) or bool(read_current_generation(index_dir))
+def index_built(index_dir: Path) -> bool:
+    """Whether there is an index to open; opening a folder that has none would create an empty one."""
+    return bool(read_current_generation(index_dir))
 
 
 def check_index_dir(index_dir: Path) -> None:
