@@ -7,6 +7,7 @@ what the question asks for (a year, a count, a province, a person) and the passa
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -38,9 +39,21 @@ class Support:
     # names and numbers asked about that the answering article lacks (a year: its passage)
     missing: list[str] = field(default_factory=list)
     phrase_coverage: float = 1.0  # share of an accent-free question's word pairs found in a top passage
+    features: dict[str, float] = field(default_factory=dict)  # answerability.FEATURES
+    probability: float | None = None  # P(answerable) by the learned scorer
 
     def ok(self, kind: str, tuning: Tuning = DEFAULT_TUNING) -> bool:
-        """Whether to answer rather than abstain."""
+        """Whether to answer rather than abstain (the learned scorer, or the older fixed thresholds)."""
+        if tuning.answerability == "learned":
+            from .answerability import default_scorer, vetoed
+
+            if vetoed(self.features):
+                self.probability = 0.0
+                return False
+            scorer = default_scorer()
+            self.probability = scorer.probability(self.features)
+            threshold = scorer.threshold if tuning.answer_threshold is None else tuning.answer_threshold
+            return self.probability >= threshold
         return (
             self.type_ok
             and self.province_ok
@@ -146,30 +159,46 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     folded = question.kind != "vi"
     keys = tuning.lexical
     max_chars = tuning.max_answer_chars
-    items = coverage_items(question, index, folded, keys)
+    corpus_stats: dict = {}
+    items = coverage_items(question, index, folded, keys, corpus_stats, tuning.answer_noun)
     kinds = set(question.types)
-    asked = [p for p in question.provinces if p != "TP.HCM"]
-    # typed without diacritics, "nam dinh vu" is the passages' "Nam Đình Vũ", not Nam Định
+    asked = list(question.provinces)
+    # typed without diacritics, a province's name may be part of another name in the passages
+    # (a road or a port named after a place): then the question is not about the province
     not_provinces = question.kind == "vi-noaccent" and _names_not_provinces(
         _province_phrases(asked_text, asked), " ".join(h.passage.text for h in hits))
+    # A descriptive question (what areas, how, what commitments) is answered from one passage: the
+    # best one about its subject, so that no sentence of another passage that only shares the
+    # question's words answers it. A factoid (a year, an amount, a person) may take its sentence
+    # from any of the top passages.
+    descriptive = not kinds and tuning.descriptive_one_passage and bool(asked)
+    ranks = list(range(min(len(hits), tuning.answer_passages)))
+    if descriptive and asked and not not_provinces:
+        subject = _subject_passage(hits, asked, index)
+        if subject is not None:
+            ranks = [subject]
 
     focus = list(question.counted)
     candidates: list[_Candidate] = []
-    for rank, hit in enumerate(hits[:tuning.answer_passages]):
+    for rank in ranks:
+        hit = hits[rank]
         text = hit.passage.text
         label = passage_label(text)
         about_asked = all(p in index.provinces_of(hit.id) for p in asked) or not_provinces
+        # a sentence is read with the one before it and its article's title, which often name
+        # the subject it speaks of only implicitly (a list label, "hai bên", "dự án")
+        title = set(lexical.terms(hit.passage.title, folded=folded, keys=keys)) if tuning.title_context else set()
         previous: set[str] = set()
         for s, e in _answer_units(text, max_chars):
             sentence = text[s:e]
-            # "TP.HCM - tỉnh Quảng Bình: ..." — later sentences of the paragraph inherit its label
+            # "X - tỉnh Y: ..." — later sentences of the paragraph inherit its list label
             shown = f"{label}: {sentence}" if label and s > len(label) else sentence
             present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded, keys=keys))
             # "Hệ thống ... sẽ được mở rộng lên 80 điểm cầu": the subject is often named only in the
             # sentence before, so the sentence in its context counts for part of its coverage
             own = covered_share(items, present)
             share_ = tuning.context_share
-            coverage = (1 - share_) * own + share_ * covered_share(items, present | previous)
+            coverage = (1 - share_) * own + share_ * covered_share(items, present | previous | title)
             previous = present
             held = {k for k in kinds if satisfies(k, shown, question)}
             if "person" in held and not roles_match(question, shown):
@@ -183,6 +212,8 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     # a question naming a province is answered from a passage about it, when one was retrieved
     about = [c for c in candidates if c.has_province] if asked else []
     best = max(about or candidates, key=lambda c: c.score)
+    if descriptive:  # the rest of the answer comes from the same passage
+        about = [c for c in about or candidates if c.hit_rank == best.hit_rank]
     chosen = [best]
     if kinds and not best.satisfied:
         # the best-matching sentence names the subject (or holds one of two asked-for things), a
@@ -204,14 +235,14 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
                 chosen = [holder]
                 best = holder
     support = Support(
-        coverage=max(_passage_coverage(h, items, folded, keys) for h in hits[:tuning.answer_passages]),
+        coverage=max(_passage_coverage(hits[r], items, folded, keys) for r in ranks),
         dense=hits[0].score,
         type_ok=best.satisfied,
         province_ok=best.has_province,
     )
     if question.kind == "vi-noaccent":
-        # accent-free syllables match almost anything one by one ("mat khau" -> mặt, khẩu); two
-        # in a row must match somewhere ("cach doi mat khau wifi" finds none of its word pairs)
+        # accent-free syllables match almost anything one by one; two in a row must match
+        # somewhere (chit-chat whose syllables each occur in some word finds none of its pairs)
         pairs = [(w, alts) for w, alts in items if any(" " in t for alt in alts for t in alt)]
         if pairs:
             support.phrase_coverage = max(_passage_coverage(h, pairs, folded, keys) for h in hits[:tuning.answer_passages])
@@ -225,19 +256,54 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     missing += unknown_mentions(
         question, index.article_words(answering.article), index.article_text(answering.article))
     support.missing = list(dict.fromkeys(missing))
+    answering_terms = set(lexical.terms(answering.section + "\n" + answering.text, folded=folded, keys=keys))
+    uncovered = [w for w, alts in items if not any(alt <= answering_terms for alt in alts)]
+    answer_text = " ".join(c.text for c in chosen)
+    sentence_terms = set(lexical.terms(answer_text, folded=folded, keys=keys))
+    sentence_uncovered = [w for w, alts in items if not any(alt <= sentence_terms for alt in alts)]
+    max_idf = max(corpus_stats["max_idf"], 1e-6)
+    support.features = {
+        "coverage": support.coverage,
+        "sentence_coverage": best.coverage,
+        "uncovered_idf": max(uncovered, default=0.0) / max_idf,
+        "sentence_uncovered_idf": max(sentence_uncovered, default=0.0) / max_idf,
+        # a count asked about a noun: is a number next to that noun in the answer?
+        "focus_near": float(number_near(answer_text, focus)) if focus else 0.5,
+        "unseen_share": corpus_stats["unseen_share"],
+        "dense": support.dense,
+        "dense_margin": hits[0].score - hits[-1].score,
+        "type_asked": float(bool(kinds)),
+        "type_ok": float(support.type_ok),
+        "province_asked": float(bool(asked)),
+        "province_ok": float(support.province_ok),
+        "missing": float(min(3, len(support.missing))),
+        "phrase_coverage": support.phrase_coverage,
+        "kind_noaccent": float(question.kind == "vi-noaccent"),
+        "kind_en": float(question.kind == "en"),
+        "terms": math.log1p(len(items)),
+    }
     if not support.ok(question.kind, tuning):
         return Answer(question.asked, NOT_FOUND[lang], True, nearest=hits, lang=lang, support=support)
 
     narrowed = None
     if asked and kinds & {"year", "duration", "count", "money", "percent"} and len(chosen) == 1:
-        narrowed = _narrow_to_clause(best, hits[best.hit_rank].passage.text, asked, kinds, question)
+        # a province its article's title names is the article's backdrop, not what a clause is about
+        title_named = find_provinces(hits[best.hit_rank].passage.title)
+        specific = [p for p in asked if p not in title_named] or asked
+        narrowed = _narrow_to_clause(best, hits[best.hit_rank].passage.text, specific, kinds, question)
         if narrowed is not None:
             chosen = [narrowed]
     if narrowed is None and len(chosen) == 1:
-        # a second sentence when it scores nearly as well and both fit the length limit
-        rest = sorted((c for c in about or candidates if c is not best), key=lambda c: -c.score)
-        if rest and rest[0].score >= best.score * tuning.second_sentence and len(best.text) + len(rest[0].text) + 8 <= max_chars:
-            chosen.append(rest[0])
+        # more sentences when they score nearly as well and all fit the length limit (a
+        # descriptive answer may take several sentences of its passage)
+        length = len(best.text)
+        for other in sorted((c for c in about or candidates if c is not best), key=lambda c: -c.score):
+            if other.score < best.score * tuning.second_sentence or length + len(other.text) + 8 > max_chars:
+                break
+            chosen.append(other)
+            length += len(other.text) + 8
+            if not descriptive:
+                break
     chosen.sort(key=lambda c: (c.hit_rank, c.start))
     citations: list[Citation] = []
     parts = []
@@ -270,11 +336,11 @@ _NAME_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 def unknown_mentions(question: Question, article_words: set[str], article_text: str = "") -> list[str]:
     """Names (capitalised words) and numbers in the question that the answering article never uses.
 
-    "Khu công nghiệp Đồng Văn IV …", "Sa Pa … Giỗ Tổ Hùng Vương", "cảng Chu Lai … 9 tháng": when
-    the article does not contain them, it is about something else, whatever the word overlap.
-    English questions are checked only for numbers, words with Vietnamese diacritics and Vietnamese
-    names typed without them ("Ha Long", as a phrase), because their capitalised English words
-    ("Department", "Committee") are not expected in the article.
+    A named industrial park, place, festival or figure the article does not contain means it is
+    about something else, whatever the word overlap. English questions are checked only for
+    numbers, words with Vietnamese diacritics and Vietnamese names typed without them (as a
+    phrase), because their capitalised English words ("Department", "Committee") are not
+    expected in the article.
     """
     text = unglue(question.text)
     for start, end, _ in province_mentions(text):
@@ -319,13 +385,13 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
         if folded not in article_words:
             missing.append(token)
     if question.kind == "en" and article_text:
-        # "Ha Long Bay", "Tho Xuan airport": a Vietnamese name typed without diacritics in an
-        # English question must occur as a phrase in the article ("Hạ Long"), not word by word
+        # a Vietnamese name typed without diacritics in an English question must occur as a
+        # phrase in the article, not word by word (each syllable alone is found almost anywhere)
         for phrase in _vietnamese_names(tokens):
             if f" {fold(phrase)} " not in article_text and phrase not in missing:
                 missing.append(phrase)
     for name, spellings in foreign_places(question.text):
-        # "xuat khau sang uc", "exports to Australia": a country the article never names
+        # a country abroad the article never names (exports to it, visitors from it)
         if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
             missing.append(name)
     return missing
@@ -379,11 +445,25 @@ def _names_not_provinces(phrases: dict[str, list[str]], text: str) -> bool:
     return all(any(f" {p} " in passage for p in options) for options in phrases.values())
 
 
+def _subject_passage(hits: list[Hit], asked: list[str], index: ReadIndex) -> int | None:
+    """The rank of the best retrieved passage about every province asked.
+
+    A passage that itself names them comes before one about them only through its article's
+    title; a passage naming at most one province besides them before one listing more (a roll of
+    signing years is about none in particular); then retrieval order.
+    """
+    about = [
+        (not set(asked) <= set(h.passage.provinces), len(set(h.passage.provinces) - set(asked)) > 1, rank)
+        for rank, h in enumerate(hits) if all(p in index.provinces_of(h.id) for p in asked)
+    ]
+    return min(about)[2] if about else None
+
+
 def passage_label(text: str) -> str:
-    """The "X - tỉnh Y" label that opens an enumerated paragraph ("TP.HCM - tỉnh Hà Nam: ..."), or ''."""
+    """The "X - tỉnh Y" label that opens an enumerated paragraph ("X - tỉnh Y: ..."), or ''."""
     head, sep, _ = text.partition(":")
     if sep and len(head) <= 60 and "\n" not in head and not head.rstrip().endswith((".", "?", "!")):
-        # only list labels such as "TP.HCM - tỉnh Hà Nam", not "Ông A cho biết"
+        # only list labels such as "X - tỉnh Y", not "Ông A cho biết"
         if " - " in head or " – " in head or find_provinces(head):
             return head.strip()
     return ""
@@ -393,8 +473,8 @@ _LONG_SENTENCE = 250
 
 
 def _narrow_to_clause(cand: _Candidate, passage_text: str, asked: list[str], kinds: set[str], question: Question):
-    """In a long enumeration ("…(như tỉnh Nghệ An – năm 2003); tròn 19 năm như…"), the one clause
-    about the province asked, if it alone holds what the question asks for."""
+    """In a long enumeration of provinces separated by ';', the one clause about the province
+    asked, if it alone holds what the question asks for."""
     if cand.end - cand.start <= _LONG_SENTENCE:
         return None
     sentence = passage_text[cand.start:cand.end]
@@ -416,8 +496,8 @@ def _passage_coverage(hit: Hit, items, folded: bool, keys) -> float:
     return covered_share(items, set(lexical.terms(hit.passage.section + "\n" + hit.passage.text, folded=folded, keys=keys)))
 
 
-def coverage_items(question: Question, index: ReadIndex, folded: bool,
-                   keys=DEFAULT_TUNING.lexical) -> list[tuple[float, list[frozenset]]]:
+def coverage_items(question: Question, index: ReadIndex, folded: bool, keys=DEFAULT_TUNING.lexical,
+                   report: dict | None = None, skip_answer_noun: bool = True) -> list[tuple[float, list[frozenset]]]:
     """What a passage must contain to cover the question: (weight, alternative term sets) items.
 
     Vietnamese questions: every term is an item, weighted by its idf; a term the corpus never
@@ -429,12 +509,25 @@ def coverage_items(question: Question, index: ReadIndex, folded: bool,
     def terms(text: str, query: bool = False) -> list[str]:
         return lexical.terms(text, folded=folded, query=query, keys=keys)
 
-    asked = list(dict.fromkeys(terms(question.text, query=True)))
+    # the noun naming the kind of answer ("lĩnh vực" in "lĩnh vực nào") need not be in the passage
+    noun = set(question.answer_noun) if skip_answer_noun else set()
+    asked = [t for t in dict.fromkeys(terms(question.text, query=True)) if not (noun and set(fold(t).split(" ")) <= noun)]
     groups = list(question.acronyms) if question.kind != "en" else list(question.expansion_groups)
+    if question.kind == "en" and noun:
+        from .glossary import expand_english_groups
+
+        named_kind = set(expand_english_groups(" ".join(question.answer_noun)))
+        groups = [g for g in groups if g not in named_kind]
     group_alternatives = [[frozenset(terms(vi)) for vi in group] for group in groups]
     needed = set(asked) | {t for alts in group_alternatives for alt in alts for t in alt}
     stats = index.term_stats(needed, folded)
     unseen = stats.max_idf
+    if report is not None:  # corpus statistics the answerability scorer reads
+        singles = [t for t in asked if " " not in t]
+        report["max_idf"] = unseen
+        # English words are not expected in Vietnamese articles: only Vietnamese questions count
+        report["unseen_share"] = (sum(not stats.has(t) for t in singles) / len(singles)
+                                  if singles and question.kind != "en" else 0.0)
     items: list[tuple[float, list[frozenset]]] = []
     if question.kind != "en":
         # an acronym and its words are one item with two alternatives ("CNTT" / "công nghệ thông tin")

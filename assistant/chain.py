@@ -8,6 +8,7 @@ The CLI and the UI both talk to `Assistant`; nothing here prints or imports a UI
 from __future__ import annotations
 
 import threading
+from importlib import import_module
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from .answer import Answer
@@ -134,6 +135,11 @@ class Assistant:
             self._steps.append(step)
             self._pipeline = None
 
+    def prepare_pipeline(self) -> None:
+        """Start importing the pipeline's langchain-core runnables in the background (~0.5-1 s),
+        so that the import overlaps the loading of the read side and the encoder."""
+        threading.Thread(target=_import_pipeline, name="import-pipeline", daemon=True).start()
+
     @property
     def pipeline(self) -> "Runnable":
         """analyse | retrieve | added steps | answer | verify (pipeline.py), built once."""
@@ -200,3 +206,10 @@ class Assistant:
             "index_path": self.backend.location,
             "corpus_path": str(self.settings.corpus_dir.resolve()),
         }
+
+
+def _import_pipeline() -> None:
+    try:
+        import_module(".pipeline", __package__)
+    except Exception:  # reported where the pipeline is built, in the asking thread
+        pass

@@ -251,6 +251,7 @@ def ask_cmd(ctx, corpus, index, question, as_json, jsonl, province):
     if not jsonl and not (question and question.strip()):
         _fail("give a question, e.g. assistant ask \"Nghệ An ký kết hợp tác với TP.HCM từ năm nào?\"", 2)
     assistant = _assistant(settings)
+    assistant.prepare_pipeline()
     _ensure_index(assistant)
     if jsonl:
         for line in sys.stdin:
@@ -299,6 +300,7 @@ def chat_cmd(ctx, corpus, index, province):
 
     settings = _settings(ctx, corpus, index)
     assistant = _assistant(settings)
+    assistant.prepare_pipeline()
     _ensure_index(assistant)
     assistant.llm  # an invalid ASSISTANT_LLM fails here, before the first question
     interactive = sys.stdin.isatty()
@@ -369,6 +371,7 @@ def search_cmd(ctx, corpus, index, query, k, as_json, jsonl, province):
     if not (query and query.strip()) and not jsonl:
         _fail("give a query, e.g. assistant search \"Nghệ An\"", 2)
     assistant = _assistant(settings)
+    assistant.prepare_pipeline()
     _ensure_index(assistant)
     if jsonl:
         queries = [query] if query and query.strip() else (line.strip() for line in sys.stdin)
@@ -471,6 +474,7 @@ def eval_cmd(ctx, corpus, index, qa_file, baseline, as_json, details):
     if not qa_file.exists():
         _fail(f"question set {qa_file} not found; pass --qa FILE")
     assistant = _assistant(settings)
+    assistant.prepare_pipeline()
     _ensure_index(assistant)
     report = run_evaluation(assistant, qa_file, baseline=baseline, details_path=details,
                             log=lambda m: click.echo(m, err=True))

@@ -20,18 +20,25 @@ def _is_short(question: str) -> bool:
     return len(fold(question).split()) <= 7
 
 
-def condense_followup(question: str, history: list[str]) -> str:
-    """A stand-alone version of a follow-up question, using the previous question as context."""
+def condense_followup(question: str, history: list[str], province_counts: dict[str, int] | None = None) -> str:
+    """A stand-alone version of a follow-up question, using the previous question as context.
+
+    `province_counts` (passages about each province in the index) tells which of the previous
+    question's provinces the follow-up replaces: the most specific one, the one fewest passages
+    are about; a province nearly every passage is about is the corpus's backdrop, not a subject.
+    """
     previous = next((h for h in reversed(history) if h and h.strip()), "")
     if not previous:
         return question
+    counts = province_counts or {}
     q_fold = " " + " ".join(fold(question).split()) + " "
-    named = [p for p in find_provinces(question) if p != "TP.HCM"]
-    prev_named = [p for p in find_provinces(previous) if p != "TP.HCM"]
+    named = find_provinces(question)
+    prev_named = sorted(find_provinces(previous), key=lambda p: counts.get(p, 0))  # most specific first
     looks_followup = _is_short(question) and any(cue in q_fold for cue in _FOLLOWUP_CUES)
     if named and (looks_followup or (_is_short(question) and len(fold(question).split()) <= 4)):
-        if prev_named:
-            return _swap_provinces(previous, prev_named, named)
+        replaced = [p for p in prev_named if p not in named][:len(named)]
+        if replaced:
+            return _swap_provinces(previous, replaced, [p for p in named if p not in prev_named] or named)
         return f"{previous.rstrip(' ?')} ({', '.join(named)})?"
     if not named and prev_named and any(ref in q_fold for ref in _BACK_REFERENCES):
         return f"{question.rstrip(' ?')} ({', '.join(prev_named)})?"

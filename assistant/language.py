@@ -65,8 +65,9 @@ _VN_LETTERS = frozenset(
     "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 )
 _ANY_WORD_RE = re.compile(r"[^\W\d_]+")
-# English geographic words shaped like Vietnamese syllables ("Ha Long Bay")
-_NAME_SUFFIXES = frozenset({"bay"})
+# English geographic words shaped like Vietnamese syllables, which follow Vietnamese names in
+# English text (a bay, a dam, a beach, a sea): never part of the Vietnamese name itself
+_NAME_SUFFIXES = frozenset({"bay", "dam", "beach", "sea"})
 
 
 @lru_cache(maxsize=None)

@@ -198,11 +198,6 @@ class BM25:
                 out[self._docs[lo:hi]] += np.float32(self._idf[t]) * self._weights[lo:hi]
         return out
 
-    def doc_freq(self, term: str) -> int:
-        """Number of documents containing the term."""
-        t = self.vocab.get(term)
-        return 0 if t is None else int(self._indptr[t + 1] - self._indptr[t])
-
     def has(self, term: str) -> bool:
         """Whether any document contains the term."""
         return term in self.vocab

@@ -439,18 +439,19 @@ class LLMAnswerer:
         model = build_chat_model(settings)
         return None if model is None else cls(settings, model)
 
-    def condense(self, question: str, history: list[str]) -> tuple[str, str | None]:
+    def condense(self, question: str, history: list[str],
+                 province_counts: dict[str, int] | None = None) -> tuple[str, str | None]:
         """(stand-alone question, failure message or None); falls back to the rule-based rewrite."""
         try:
             reply = self.model.invoke(condense_messages(question, history)).text
         except Exception as exc:  # any endpoint failure: the rule-based rewrite still works
-            return condense_followup(question, history), describe_failure(exc, self.settings)
+            return condense_followup(question, history, province_counts), describe_failure(exc, self.settings)
         reply = re.sub(r"<think>.*?</think>", "", reply, flags=re.DOTALL)
         line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
         line = re.sub(r"^(?:stand-alone question|question|câu hỏi)\s*:\s*", "", line, flags=re.IGNORECASE)
         line = line.strip(" \"'“”")
         if not line or len(line) > MAX_STANDALONE_CHARS:
-            return condense_followup(question, history), None
+            return condense_followup(question, history, province_counts), None
         return line, None
 
     def draft(self, question: str, hits: list[Hit], lang: str, stream: bool = True) -> Iterator[str]:

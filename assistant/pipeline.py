@@ -29,6 +29,7 @@ from .answer import Answer, Citation, extract_answer
 from .backend import ReadIndex
 from .followup import condense_followup
 from .lc import HybridRetriever, document_to_hit
+from .provinces import find_provinces
 from .questions import Question, analyse_question
 from .store import Hit
 
@@ -78,12 +79,16 @@ def build_pipeline(assistant: "Assistant", steps: list[Runnable] | None = None) 
     def analyse(turn: Turn) -> Turn:
         turn.index = turn.index or assistant.index
         turn.standalone = turn.asked
+        counts = turn.index.province_counts
         if turn.history:
             llm = assistant.llm
             if llm is not None:
-                turn.standalone, turn.llm_failure = llm.condense(turn.asked, turn.history)
+                turn.standalone, turn.llm_failure = llm.condense(turn.asked, turn.history, counts)
             else:
-                turn.standalone = condense_followup(turn.asked, turn.history)
+                turn.standalone = condense_followup(turn.asked, turn.history, counts)
+        if turn.province and turn.province not in find_provinces(turn.standalone):
+            # a question asked with a province filter is a question about that province
+            turn.standalone = f"{turn.standalone.rstrip(' ?')} ({turn.province})?"
         turn.question = analyse_question(turn.standalone, tuning)
         return turn
 

@@ -73,6 +73,9 @@ _HCM_PERSON_BEFORE = (
 _HCM_PERSON_AFTER = r"\s+(?:trail|mausoleum|museum|thought)(?![^\W_])"
 _PROVINCE_BEFORE = r"(?<![^\W_])(?:tinh|province(?:\s+of)?)\s*$"
 _PROVINCE_AFTER = r"\s+province(?![^\W_])"
+# Typed without diacritics and capitals ("hop tac voi cao bang"), an ambiguous name is a place
+# after a preposition that takes a place or a partner: with, at, in, to, between.
+_PLACE_BEFORE = r"(?<![^\W_])(?:voi|tai|o|den|giua)\s*$"
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
 # Separator allowed between the words of an alias: spaces, a hyphen/dash or a dot.
@@ -183,6 +186,7 @@ def _context_res() -> dict[str, re.Pattern[str]]:
         "hcm_after": re.compile(_HCM_PERSON_AFTER),
         "prov_before": re.compile(_PROVINCE_BEFORE),
         "prov_after": re.compile(_PROVINCE_AFTER),
+        "place_before": re.compile(_PLACE_BEFORE),
         **{"stop:" + " ".join(k): re.compile(v) for k, v in _STOP_SUFFIX.items()},
     }
 
@@ -238,7 +242,9 @@ def province_mentions(text: str) -> list[tuple[int, int, str]]:
             words = _TOKEN_RE.findall(span)
             ok = (all(w[0].isupper() for w in words) or not aligned
                   or ctx["prov_before"].search(folded, max(0, m.start() - 20), m.start()) is not None
-                  or ctx["prov_after"].match(folded, m.end()) is not None)
+                  or ctx["prov_after"].match(folded, m.end()) is not None
+                  or (span == m.group() and ctx["place_before"].search(folded, max(0, m.start() - 20), m.start())
+                      is not None))
         if ok and key == ("ho", "chi", "minh"):
             ok = (ctx["hcm_before"].search(folded, max(0, m.start() - 30), m.start()) is None
                   and ctx["hcm_after"].match(folded, m.end()) is None)

@@ -33,7 +33,7 @@ _PRICE_RE = re.compile(
     r"|\$\s*\d[\d.,]*(?!\s*(?:billion|bn|tỷ))",
     re.IGNORECASE,
 )
-# a price that changes ("giá tour rẻ hơn bao nhiêu", "how much did prices rise") may be a share
+# a price that changes (cheaper, higher, how much did prices rise) may be answered by a share
 _PRICE_CHANGE_RE = re.compile(
     r"\b(?:giam|tang|re hon|cao hon|dat hon|thap hon|chenh|rise|rose|risen|fall|fell|fallen|drop\w*|cut|"
     r"cheaper|higher|lower|increase\w*|decrease\w*|reduc\w*|discount\w*|more|less)\b"
@@ -167,11 +167,11 @@ def question_types(question: str) -> set[str]:
         if any((" " + cue) in q for cue in cues):
             found.add(kind)
     if _WHEN_ASK_RE.search(q):
-        found.add("year")  # "when will ...", "and by when?"; not "the loss crab suffers when it is trucked"
+        found.add("year")  # "when will ...", "... and by when?"; not "when" opening a clause
     if re.search(r"\bmấy\b", question.lower()):
         found.add("count")  # only with diacritics: accent-free "may" is also "máy" (machine)
     if _WHICH_PERSON_RE.search(q):
-        found.add("person")  # "which Ca Mau official spoke ...", "what leader"
+        found.add("person")  # "which provincial official ...", "what leader"
     if asked_units(question):
         found.add("unit")
     if _LENGTH_ASK_RE.search(q):
@@ -180,21 +180,21 @@ def question_types(question: str) -> set[str]:
     if _QUANTITY_ASK_RE.search(q):
         found.add("count")  # "what total capacity ...", "what is the combined value of ..."
     if _MONEY_ASK_RE.search(q):
-        found.add("money")  # "how much is Quảng Ninh putting into ...", "đầu tư bao nhiêu?"
+        found.add("money")  # "how much is the province putting into ...", "đầu tư bao nhiêu?"
     if _ORGANISATION_ASK_RE.search(q) or re.search(r"\bhãng (?:nào|gì)\b", question.lower()):
         # "hãng nào" (which airline or brand) only with diacritics: "hang nao" is also hàng, hạng
         found.add("organisation")  # "nhà thầu nào", "which companies": a named company, not a person
         found.discard("person")
     if _PRICE_CUE_RE.search(q) or _PRICE_ASK_RE.search(q):
-        found.add("price")  # "giá vé", "học phí", "giá cà phê hôm nay bao nhiêu", "gia thue dat ... bao nhieu"
+        found.add("price")  # "giá vé", "học phí", "giá X bao nhiêu" (with or without diacritics)
     if "price" in found:
         found.add("money")
     if "percent" in found:
-        found.discard("money")  # "what share of GRDP will logistics costs be": a share is asked
+        found.discard("money")  # "what share of GRDP ...": a share is asked, not an amount
     if "money" in found and found & {"person", "province", "place", "year"} and not any(
         cue in q for cue in (" bao nhieu ", " how much ")
     ):
-        found.discard("money")  # "kêu gọi ai hỗ trợ kinh phí": the budget is the topic, not the ask
+        found.discard("money")  # "who is asked to fund ...": the budget is the topic, not the ask
     return found
 
 
@@ -229,12 +229,12 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
         # a number the question itself mentions ("phase 2") is not an answer to "how many"
         return bool(_numbers(text) - question.numbers)
     if kind == "province":
-        return bool(find_provinces(text))  # TP.HCM counts too: "địa phương nào được thụ hưởng nhiều nhất?"
+        return bool(find_provinces(text))  # any province, a city included
     if kind == "person":
         if _PERSON_RE.search(text):
             return True
-        # "kêu gọi ai hỗ trợ?" is answered by "các doanh nghiệp, các nhà hảo tâm"; "Ai là giám
-        # đốc?" / "who heads ...?" only by a name
+        # "who is called on to help?" is answered by groups ("các doanh nghiệp, các nhà hảo
+        # tâm"); "Ai là giám đốc?" / "who heads ...?" only by a name
         folded = question.folded
         return not (_IDENTITY_RE.search(folded) or _WHICH_PERSON_RE.search(folded)) and bool(_AGENT_RE.search(text))
     if kind == "organisation":

@@ -19,6 +19,12 @@ from .text import expand_shorthand, fold, has_diacritics
 from .tuning import DEFAULT_TUNING, Tuning
 
 _NUMBER_RE = re.compile(r"\d+")
+# The noun that names the kind of answer: "lĩnh vực nào", "những nội dung gì", "what areas",
+# "which sectors". The answer is an instance of it, so a passage need not contain the noun itself.
+_ANSWER_NOUN_VI_RE = re.compile(r"((?:[^\W\d_]+ ){1,2})(?:nao|gi)\b")
+_ANSWER_NOUN_EN_RE = re.compile(r"\b(?:what|which)\s+((?:[a-z]+ ){0,1}[a-z]+)")
+_NOT_NOUNS = {"la", "co", "duoc", "lam", "the", "nhu", "o", "cai", "nhung", "cac", "ve", "voi", "vao", "trong",
+              "is", "are", "was", "were", "do", "does", "did", "will", "has", "have", "can", "the", "a", "an"}
 
 
 def checked_question(question: str | None, limit: int) -> str:
@@ -51,6 +57,7 @@ class Question:
     expansion_groups: tuple[tuple[str, ...], ...] = ()  # ... per English term
     acronyms: tuple[tuple[str, str], ...] = ()  # ("CNTT", "công nghệ thông tin")
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("động thổ", (... "khởi công"))
+    answer_noun: tuple[str, ...] = ()  # folded words naming the kind of answer ("linh", "vuc")
     dense_text: str = ""  # what the dense model reads, when not `text` (set by retrieval)
 
     @property
@@ -88,11 +95,13 @@ def analyse_question(question: str, tuning: Tuning = DEFAULT_TUNING) -> Question
     synonyms = synonym_groups(question, accent_free=kind == "vi-noaccent") if kind != "en" and tuning.use_synonyms else []
     types = question_types(question)
     counted = counted_words(question, english=kind == "en") if types & {"count", "money", "percent"} else []
+    folded = " ".join(fold(question).split())
     return Question(
         asked=asked,
         text=question,
-        folded=" ".join(fold(question).split()),
+        folded=folded,
         kind=kind,
+        answer_noun=_answer_noun(folded.lower(), kind),
         provinces=tuple(find_provinces(question)),
         types=frozenset(types),
         units=tuple(asked_units(question)),
@@ -103,3 +112,20 @@ def analyse_question(question: str, tuning: Tuning = DEFAULT_TUNING) -> Question
         acronyms=tuple(acronyms),
         synonyms=tuple((phrase, tuple(group)) for phrase, group in synonyms),
     )
+
+
+def _answer_noun(folded: str, kind: str) -> tuple[str, ...]:
+    """The words of the noun naming the kind of answer asked for, or () (see _ANSWER_NOUN_VI_RE)."""
+    pattern = _ANSWER_NOUN_EN_RE if kind == "en" else _ANSWER_NOUN_VI_RE
+    m = pattern.search(folded)
+    if not m:
+        return ()
+    words = m.group(1).split()
+    if kind != "en":
+        words.reverse()  # walking back from "nào" / "gì": "những gì" names no noun
+    noun = []
+    for word in words:
+        if word in _NOT_NOUNS:
+            break
+        noun.append(word)
+    return tuple(sorted(noun))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from . import lexical
 from .backend import ReadIndex
+from .chunking import Passage
 from .qtypes import satisfies
 from .questions import Question
 from .store import Hit
+from .text import fold
 from .tuning import DEFAULT_TUNING, Tuning
 
 # Among the top passages, those holding the kind of thing asked for go first. Counts and provinces
@@ -64,9 +66,24 @@ def search(index: ReadIndex, question: Question, k: int = 5, province: str | Non
                 fused[pid] = fused.get(pid, 0.0) + weight / (tuning.rrf_k + rank)
     _add_province_boost(fused, index, question, tuning)
     ranked = sorted(fused, key=lambda pid: (-fused[pid], index.sort_key(pid)))
-    top_ids = [pid for pid in ranked if fused[pid] > 0][:k]
-    hits = [Hit(pid, p, s) for pid, p, s in zip(top_ids, index.passages(top_ids), index.cosines(top_ids, vector))]
+    # twice as many as asked for, so that k remain once near-duplicates are dropped
+    top_ids = [pid for pid in ranked if fused[pid] > 0][:2 * k]
+    passages = _distinct(list(zip(top_ids, index.passages(top_ids))))[:k]
+    ids = [pid for pid, _ in passages]
+    hits = [Hit(pid, p, s) for (pid, p), s in zip(passages, index.cosines(ids, vector))]
     return _prefer_answer_type(hits, question, tuning.type_reorder) if tuning.type_reorder else hits
+
+
+def _distinct(passages: list[tuple[str, "Passage"]], overlap: float = 0.9) -> list[tuple[str, "Passage"]]:
+    """The passages without near-duplicates of a better-ranked one (the same story published
+    twice, an article saved under two names): at least `overlap` of their words in common."""
+    kept: list[tuple[str, Passage, set[str]]] = []
+    for pid, p in passages:
+        words = set(fold(p.text).split())
+        if any(len(words & other) >= overlap * max(len(words), len(other), 1) for _, _, other in kept):
+            continue
+        kept.append((pid, p, words))
+    return [(pid, p) for pid, p, _ in kept]
 
 
 def _add_province_boost(fused: dict[str, float], index: ReadIndex, question: Question, tuning: Tuning) -> None:

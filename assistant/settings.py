@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import UserError
-from .tuning import Tuning
+from .tuning import TUNINGS, Tuning
 
 DEFAULT_EMBEDDINGS = "e5-small"
 # Files above this size are refused at ingest: a news article is a few tens of KB,
@@ -73,6 +73,7 @@ class Settings:
             max_file_bytes=_number(env, "ASSISTANT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, int),
             index_lock_timeout=_number(env, "ASSISTANT_INDEX_LOCK_TIMEOUT", 120.0, float),
             fetch_timeout=_number(env, "ASSISTANT_FETCH_TIMEOUT", 20.0, float),
+            tuning=_tuning(env.get("ASSISTANT_TUNING") or "default"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("corpus_dir", "index_dir", "cache_dir"):
@@ -82,6 +83,12 @@ class Settings:
     def with_(self, **changes) -> "Settings":
         """A copy with some fields changed."""
         return replace(self, **changes)
+
+
+def _tuning(name: str) -> Tuning:
+    if name not in TUNINGS:
+        raise UserError(f"ASSISTANT_TUNING={name!r} is not one of {', '.join(TUNINGS)}")
+    return TUNINGS[name]
 
 
 def _number(env, name: str, default, kind, minimum=None):

@@ -50,6 +50,9 @@ class Tuning:
     lexical: LexicalKeys = field(default_factory=LexicalKeys)
 
     # -- answering
+    # answer or abstain: "rules" (the thresholds below) or "learned" (answerability.py, fitted weights)
+    answerability: str = "rules"
+    answer_threshold: float | None = None  # overrides the learned scorer's fitted threshold
     max_answer_chars: int = 600
     answer_passages: int = 3  # top passages whose sentences are candidates
     # abstention: coverage at the midpoint of the gap between answerable and unanswerable dev
@@ -62,6 +65,10 @@ class Tuning:
     # a sentence holding what the best one lacks, from another passage, needs this share of its coverage
     holder_coverage: float = 0.5
     second_sentence: float = 0.6  # a second sentence scoring this share of the best is shown too
+    # descriptive questions naming a province: sentences of the passage about it only
+    descriptive_one_passage: bool = False
+    title_context: bool = False  # a sentence's coverage counts its article title as context
+    answer_noun: bool = False  # the noun naming the kind of answer ("lĩnh vực nào") need not be covered
 
     def per_kind(self, name: str, kind: str) -> float:
         """A per-question-kind value (`dense_weight`, `lexical_weight`, `min_coverage`, `min_dense`)."""
@@ -76,3 +83,10 @@ class Tuning:
 
 
 DEFAULT_TUNING = Tuning()
+# Descriptive answers from the passage about the province named, and the learned answer-or-abstain
+# scorer (fitted with these switches on). Measured against the default in docs/quality.md: every
+# question of the issue's province forms and province filter answered, fewer false abstentions, but
+# fewer key facts on the question sets, so not yet the default. ASSISTANT_TUNING=descriptive.
+DESCRIPTIVE_TUNING = DEFAULT_TUNING.with_(answerability="learned", descriptive_one_passage=True,
+                                          title_context=True, answer_noun=True)
+TUNINGS = {"default": DEFAULT_TUNING, "descriptive": DESCRIPTIVE_TUNING}

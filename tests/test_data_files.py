@@ -22,9 +22,29 @@ def _lines(name: str) -> list[str]:
 
 # --- every file ----------------------------------------------------------------------------
 
+# read by answerability.default_scorer, checked below, not by lexicon.py
+SCORER_FILE = "answerability.json"
+
+
 def test_every_file_of_the_data_folder_has_a_loader():
     on_disk = sorted(p.name for p in DATA.iterdir() if p.is_file())
-    assert on_disk == sorted(lexicon.DATA_FILES), f"data files {on_disk} != loaders {sorted(lexicon.DATA_FILES)}"
+    expected = sorted([*lexicon.DATA_FILES, SCORER_FILE])
+    assert on_disk == expected, f"data files {on_disk} != loaders {expected}"
+
+
+def test_the_answerability_weights_match_the_signals_the_answerer_computes():
+    import json
+    import math
+
+    from assistant.answerability import FEATURES, scorer_from_dict
+
+    data = json.loads((DATA / SCORER_FILE).read_text(encoding="utf-8"))
+    scorer = scorer_from_dict(data)
+    assert len(scorer.weights) == len(scorer.means) == len(scorer.scales) == len(FEATURES)
+    assert all(math.isfinite(v) for v in (*scorer.weights, *scorer.means, scorer.bias)), "finite weights"
+    assert all(s > 0 for s in scorer.scales), "positive scales"
+    assert 0.0 < scorer.threshold < 1.0, scorer.threshold
+    assert data["fitted"]["cross_validated"]["pooled"]["false_abstentions"] <= 0.04, data["fitted"]
 
 
 @pytest.mark.parametrize("name", sorted(lexicon.DATA_FILES))

@@ -206,6 +206,8 @@ def test_browser_damaged_index_shows_its_message_and_gives_the_controls_back(tmp
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/")
         page.locator("#question textarea").wait_for()
+        # the first screen loads the read side (and saves it beside the index): damage it after that
+        page.locator("#overview", has_text="bài viết").wait_for(timeout=60_000)
         _damage(assistant)
         asked = _message_of(lambda: assistant.ask(NGHE_AN))
         indexed = _message_of(lambda: ui.CorpusJobs(assistant).reindex())

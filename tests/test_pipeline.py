@@ -79,8 +79,13 @@ def test_tuning_configs_live_side_by_side(built):
     from assistant.tuning import DEFAULT_TUNING
 
     question = "Hà Tĩnh ký kết hợp tác với TP.HCM năm nào?"
-    strict = Assistant(built.settings.with_(tuning=DEFAULT_TUNING.with_(min_coverage={"vi": 1.01})),
+    from assistant.tuning import DESCRIPTIVE_TUNING
+
+    strict = Assistant(built.settings.with_(tuning=DESCRIPTIVE_TUNING.with_(answer_threshold=1.0)),
                        embeddings=built.embeddings)
-    assert strict.ask(question).abstained, "nothing covers more than all of a question"
+    assert strict.ask(question).abstained, "no probability reaches 1"
     assert not built.ask(question).abstained, "the default config in the same process is unchanged"
-    assert DEFAULT_TUNING.per_kind("min_coverage", "vi") == 0.40
+    rules = Assistant(built.settings.with_(tuning=DEFAULT_TUNING.with_(answerability="rules", min_coverage={"vi": 1.01})),
+                      embeddings=built.embeddings)
+    assert rules.ask(question).abstained, "the fixed-threshold rule: nothing covers more than all of a question"
+    assert DEFAULT_TUNING.per_kind("min_coverage", "vi") == 0.40 and DEFAULT_TUNING.answer_threshold is None

@@ -274,3 +274,11 @@ def test_fold_is_text_fold_in_nfc():
         assert provinces._fold(text) == unicodedata.normalize("NFC", fold(text))
         assert len(provinces._fold(text)) == len(unicodedata.normalize("NFC", text)), text
     assert provinces.province_mentions("서울 và Hà Nội") == [(6, 12, "Hà Nội")]
+
+
+def test_an_ambiguous_name_typed_without_marks_is_a_place_after_a_preposition():
+    assert find_provinces("tphcm hop tac voi cao bang trong linh vuc nao") == ["TP.HCM", "Cao Bằng"]
+    assert find_provinces("du an thuc hien tai thai binh") == ["Thái Bình"]
+    assert find_provinces("cao bang") == [], "alone, it is as likely 'as high as'"
+    assert find_provinces("vi hoa binh va phat trien") == [], "'for peace' is no place"
+    assert find_provinces("hợp tác với hòa bình") == [], "typed with marks but no capitals: the word, not the province"
