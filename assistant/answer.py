@@ -449,14 +449,19 @@ def _subject_passage(hits: list[Hit], asked: list[str], index: ReadIndex) -> int
     """The rank of the best retrieved passage about every province asked.
 
     A passage that itself names them comes before one about them only through its article's
-    title; a passage naming at most one province besides them before one listing more (a roll of
-    signing years is about none in particular); then retrieval order.
+    title; the passages naming the most other provinces (a roll of every partner's signing year
+    is about none of them in particular), when that is at least two, come after the rest; then
+    retrieval order.
     """
-    about = [
-        (not set(asked) <= set(h.passage.provinces), len(set(h.passage.provinces) - set(asked)) > 1, rank)
-        for rank, h in enumerate(hits) if all(p in index.provinces_of(h.id) for p in asked)
-    ]
-    return min(about)[2] if about else None
+    about = [(rank, set(h.passage.provinces)) for rank, h in enumerate(hits)
+             if all(p in index.provinces_of(h.id) for p in asked)]
+    if not about:
+        return None
+    others = [len(own - set(asked)) for _, own in about]
+    most = max(others)
+    return min(
+        (not set(asked) <= own, n == most and most >= 2, rank) for (rank, own), n in zip(about, others)
+    )[2]
 
 
 def passage_label(text: str) -> str:
