@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import ROOT
-from test_ui import NGHE_AN, client, free_port, make_assistant
+from test_ui import NGHE_AN, client, make_assistant, serving
 from test_ui import browser as browser  # noqa: PLC0414 (the Chromium fixture, shared)
 
 import ui  # test_ui put the project root on sys.path
@@ -85,11 +85,9 @@ def test_a_real_gr_progress_sees_every_upload_and_reindex_step(tmp_path, e5, mon
 def test_browser_reindex_progress_advances_and_the_controls_wait_for_it(tmp_path, e5, browser):
     assistant = make_assistant(tmp_path, e5)
     _articles(assistant.settings.corpus_dir, 8)  # 96 new passages: two embedding batches
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    try:
+    with serving(assistant) as url:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         page.get_by_role("tab", name="Bài viết · Articles").click()
         page.locator("#reindex").wait_for()
         assert page.locator("#logout").count() == 0, "a logout button without a login"
@@ -115,8 +113,6 @@ def test_browser_reindex_progress_advances_and_the_controls_wait_for_it(tmp_path
         page.wait_for_function("() => !document.querySelector('#reindex').disabled", timeout=30_000)
         assert any(s["reindex_disabled"] and not s["upload_open"] for s in page.evaluate("window.seen")), (
             "Reindex stayed clickable while an upload ran")
-    finally:
-        app.close()
 
 
 def test_browser_every_upload_outcome_replaces_the_status_line(tmp_path, e5, browser):
@@ -127,11 +123,9 @@ def test_browser_every_upload_outcome_replaces_the_status_line(tmp_path, e5, bro
     (up / "report.pdf").write_bytes(b"%PDF-1.4 ...")
     (up / "big.txt").write_text("Một bài quá dài\n" + "chữ " * 8_000, encoding="utf-8")  # 32 kB
     (up / "huge.txt").write_text("Một bài rất dài\n" + "chữ " * 25_000, encoding="utf-8")  # 100 kB
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    try:
+    with serving(assistant) as url:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         page.get_by_role("tab", name="Bài viết · Articles").click()
         _upload(page, good[0])
         assert _wait_status(page, "v.startsWith('added ')").startswith("added ha-giang-che-0.txt as ")
@@ -155,8 +149,6 @@ def test_browser_every_upload_outcome_replaces_the_status_line(tmp_path, e5, bro
         page.wait_for_function("() => document.querySelector('#status textarea').value === ''", timeout=30_000)
         _upload(page, up / "report.pdf")
         _wait_status(page, "v.startsWith('error: report.pdf')", timeout=30_000)
-    finally:
-        app.close()
 
 
 # -- a damaged index -----------------------------------------------------------------------
@@ -178,10 +170,7 @@ def test_library_errors_reach_api_callers_as_their_message(tmp_path, e5, capfd):
     from gradio_client.exceptions import AppError
 
     assistant = make_assistant(tmp_path, e5)
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    with serving(assistant) as url:
         api = client(url)
         with pytest.raises(AppError, match="^the question is empty$"):
             api.predict("", api_name="/chat")
@@ -193,18 +182,14 @@ def test_library_errors_reach_api_callers_as_their_message(tmp_path, e5, capfd):
         with pytest.raises(AppError) as caught:
             api.predict(NGHE_AN, api_name="/chat")
         assert str(caught.value) == expected, f"not the library's message: {caught.value}"
-    finally:
-        app.close()
     assert "Traceback" not in capfd.readouterr().err, "an expected error printed a traceback in the server log"
 
 
 def test_browser_damaged_index_shows_its_message_and_gives_the_controls_back(tmp_path, e5, browser):
     assistant = make_assistant(tmp_path, e5)
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    try:
+    with serving(assistant) as url:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         page.locator("#question textarea").wait_for()
         # the first screen loads the read side (and saves it beside the index): damage it after that
         page.locator("#overview", has_text="bài viết").wait_for(timeout=60_000)
@@ -225,8 +210,6 @@ def test_browser_damaged_index_shows_its_message_and_gives_the_controls_back(tmp
         assert page.locator("#upload input[type=file]").count() == 1, "the upload control stayed disabled"
         # the article list cannot be refreshed either: its toast says why, not a bare "Error"
         page.locator(".toast-body", has_text=str(assistant.settings.index_dir)).first.wait_for(timeout=30_000)
-    finally:
-        app.close()
 
 
 # -- login ---------------------------------------------------------------------------------
@@ -235,10 +218,8 @@ def test_browser_damaged_index_shows_its_message_and_gives_the_controls_back(tmp
 def secured(tmp_path_factory, e5):
     """URL of an app that asks for the login ana / PASSWORD."""
     assistant = make_assistant(tmp_path_factory.mktemp("secured"), e5, ui_auth=f"ana:{PASSWORD}")
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+    with serving(assistant) as url:
+        yield url
 
 
 def _login(url: str, password: str, **headers) -> httpx.Response:

@@ -3,6 +3,7 @@ driven through gradio_client and through a real browser (Debian's chromium via P
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -13,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -47,6 +49,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def serving(assistant: Assistant, **options) -> Iterator[str]:
+    """The assistant's app served in-process on a free loopback port: yields its URL, closed on exit."""
+    port = free_port()
+    app = ui.serve(assistant, port=port, prevent_thread_lock=True, **options)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+
+
 def make_assistant(base: Path, e5, **settings) -> Assistant:
     """An Assistant over a copy of the seed + fixture articles, index built, in `base`."""
     s = Settings.from_env(environ={}, corpus_dir=make_corpus(base / "corpus"), index_dir=base / "index", **settings)
@@ -60,10 +73,8 @@ def make_assistant(base: Path, e5, **settings) -> Assistant:
 def served(tmp_path_factory, e5):
     """(url, assistant) of the app launched in-process over its own index; read-only use."""
     assistant = make_assistant(tmp_path_factory.mktemp("ui"), e5)
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    yield f"http://127.0.0.1:{port}/", assistant
-    app.close()
+    with serving(assistant) as url:
+        yield url, assistant
 
 
 def client(url: str, **kw):
@@ -153,10 +164,7 @@ def test_listens_on_loopback_with_monitoring_off_and_no_file_access(served):
 
 def test_login_is_required_for_everything_when_set(tmp_path, e5):
     assistant = make_assistant(tmp_path, e5, ui_auth="ana:s3cret-pass")
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    with serving(assistant) as url:
         assert http_status(url + "config") == 401
         assert http_status(url + "gradio_api/upload", data=b"x") == 401
         assert http_status(url + "gradio_api/info") == 401
@@ -166,8 +174,6 @@ def test_login_is_required_for_everything_when_set(tmp_path, e5):
             client(url, auth=("ana", "wrong")).predict(NGHE_AN, api_name="/chat")
         text = client(url, auth=("ana", "s3cret-pass")).predict(NGHE_AN, api_name="/chat")
         assert "2003" in text and "[1]" in text, text
-    finally:
-        app.close()
 
 
 def test_parse_auth():
@@ -361,11 +367,9 @@ def _last_answer(page, count: int):
 
 def test_browser_chat_sources_provinces_upload_and_reindex(tmp_path, e5, browser):
     assistant = make_assistant(tmp_path, e5)
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    try:
+    with serving(assistant) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         page.locator("#question textarea").wait_for()
         assert page.locator("#question textarea").get_attribute("maxlength") == "2000", "the question length limit"
         # record every state of the reply while it streams in
@@ -453,5 +457,3 @@ def test_browser_chat_sources_provinces_upload_and_reindex(tmp_path, e5, browser
         assert page.get_by_role("tab", name="Hỏi đáp · Chat").get_attribute("aria-selected") == "true"
         assert page.locator("#province-filter input").input_value() == f"Lâm Đồng ({lam_dong})"
         assert "Ngày 05/06/2024, UBND tỉnh Lâm Đồng và TP.HCM đã ký thỏa thuận hợp tác" in about.locator(".hd-answer").inner_text()
-    finally:
-        app.close()

@@ -4,13 +4,14 @@ at once with visible progress, and files changed behind the UI's back shown as p
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 
 import pytest
 from conftest import FIXTURE_CORPUS, make_corpus
 from test_faults_ui import _record_corpus_controls, _wait_status
-from test_ui import _ask, _last_answer, free_port, make_assistant
+from test_ui import _ask, _last_answer, make_assistant, serving
 from test_ui import browser as browser  # noqa: PLC0414 (the Chromium fixture, shared)
 
 import ui  # test_ui put the project root on sys.path
@@ -31,16 +32,8 @@ SEARCH = "#article-search :is(input, textarea)"
 @pytest.fixture
 def serve_app():
     """A function serving an Assistant's app on a free port, returning its URL; closed after the test."""
-    apps = []
-
-    def start(assistant: Assistant) -> str:
-        port = free_port()
-        apps.append(ui.serve(assistant, port=port, prevent_thread_lock=True))
-        return f"http://127.0.0.1:{port}/"
-
-    yield start
-    for app in apps:
-        app.close()
+    with contextlib.ExitStack() as apps:
+        yield lambda assistant: apps.enter_context(serving(assistant))
 
 
 def _open_articles(browser, url: str):

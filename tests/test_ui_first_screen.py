@@ -4,7 +4,7 @@ shown twice. Rendering is checked as HTML, then once in a real browser (Chromium
 from __future__ import annotations
 
 import pytest
-from test_ui import _ask, _last_answer, free_port, make_assistant
+from test_ui import _ask, _last_answer, make_assistant, serving
 from test_ui import browser as browser  # noqa: PLC0414 (the Chromium fixture, shared)
 
 import ui  # test_ui put the project root on sys.path
@@ -55,11 +55,9 @@ def test_a_passage_the_answer_quotes_whole_is_folded_in_the_sources(built):
 
 def test_browser_first_screen_shows_what_is_indexed_and_labels_english_answers(tmp_path, e5, browser):
     assistant = make_assistant(tmp_path, e5)
-    port = free_port()
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True)
-    try:
+    with serving(assistant) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         overview = page.locator("#overview")
         overview.wait_for(timeout=60_000)
         text = overview.inner_text()
@@ -90,8 +88,6 @@ def test_browser_first_screen_shows_what_is_indexed_and_labels_english_answers(t
         folded.locator("summary").click()
         assert folded.locator(".hd-passage").is_visible()
         page.close()
-    finally:
-        app.close()
 
 
 if __name__ == "__main__":  # pragma: no cover
@@ -112,17 +108,15 @@ def test_browser_building_page_is_served_while_the_first_index_builds(tmp_path, 
     twelve_articles(corpus)  # 252 passages: several seconds of embedding
     settings = Settings.from_env(environ={}, corpus_dir=corpus, index_dir=tmp_path / "index")
     assistant = Assistant(settings, embeddings=e5)
-    port = free_port()
     started = time.monotonic()
     build = ui.first_build_if_needed(assistant)
     assert build is not None and build.running
-    app = ui.serve(assistant, port=port, prevent_thread_lock=True, build=build)
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+    with serving(assistant, build=build) as url:
+        with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200
         assert build.running, "the page must be up before the build ends (test corpus too small?)"
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url)
         overview = page.locator("#overview")
         overview.wait_for(timeout=60_000)
         assert "Đang lập chỉ mục lần đầu" in overview.inner_text(), overview.inner_text()
@@ -139,5 +133,3 @@ def test_browser_building_page_is_served_while_the_first_index_builds(tmp_path, 
         # (the building reply is not kept in the conversation, so count answers by their text)
         page.locator("#chat .hd-answer", has_text="2003").wait_for(timeout=60_000)
         page.close()
-    finally:
-        app.close()

@@ -12,7 +12,7 @@ import unicodedata
 
 import pytest
 
-from test_ui import CHROMIUM, CHROMIUM_ARGS, NGHE_AN, UNANSWERABLE, _ask, _last_answer, free_port, ui
+from test_ui import CHROMIUM, CHROMIUM_ARGS, NGHE_AN, UNANSWERABLE, _ask, _last_answer, serving, ui
 from test_ui import served as served  # noqa: PLC0414 (the fixture: the app launched over its own index)
 
 FAMILY = ui.FONT_FAMILY.replace(" ", "")  # the font the theme intends for all text, as Chrome names it
@@ -310,17 +310,15 @@ def test_the_font_measurement_catches_gradios_default_font(served, chromium, mon
     import gradio as gr
 
     monkeypatch.setattr(ui, "theme", gr.themes.Default)
-    port = free_port()
-    app = ui.serve(served[1], port=port, prevent_thread_lock=True)
     page = None
-    try:
-        page = open_page(chromium, f"http://127.0.0.1:{port}/")
-        fonts_ready(page)
-        problems = font_problems(page, {"heading": "h2", "button": "button#ask"})
-    finally:
-        if page is not None:
-            page.close()
-        app.close()
+    with serving(served[1]) as url:
+        try:
+            page = open_page(chromium, url)
+            fonts_ready(page)
+            problems = font_problems(page, {"heading": "h2", "button": "button#ask"})
+        finally:
+            if page is not None:
+                page.close()
     assert [p.split(":")[0] for p in problems] == ["heading", "button"], problems
     assert all("SourceSansPro" in p for p in problems), problems
 
