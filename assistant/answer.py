@@ -178,6 +178,15 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         if subject is not None:
             ranks = [subject]
 
+    terms_of: dict[int, set[str]] = {}
+
+    def passage_terms(rank: int) -> set[str]:
+        """A retrieved passage's terms in the question's key space (extracted once per passage)."""
+        if rank not in terms_of:
+            p = hits[rank].passage
+            terms_of[rank] = set(lexical.terms(p.section + "\n" + p.text, folded=folded, keys=keys))
+        return terms_of[rank]
+
     focus = list(question.counted)
     candidates: list[_Candidate] = []
     for rank in ranks:
@@ -235,7 +244,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
                 chosen = [holder]
                 best = holder
     support = Support(
-        coverage=max(_passage_coverage(hits[r], items, folded, keys) for r in ranks),
+        coverage=max(covered_share(items, passage_terms(r)) for r in ranks),
         dense=hits[0].score,
         type_ok=best.satisfied,
         province_ok=best.has_province,
@@ -245,7 +254,8 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         # somewhere (chit-chat whose syllables each occur in some word finds none of its pairs)
         pairs = [(w, alts) for w, alts in items if any(" " in t for alt in alts for t in alt)]
         if pairs:
-            support.phrase_coverage = max(_passage_coverage(h, pairs, folded, keys) for h in hits[:tuning.answer_passages])
+            support.phrase_coverage = max(covered_share(pairs, passage_terms(r))
+                                          for r in range(min(len(hits), tuning.answer_passages)))
         elif any(" " in t for t in lexical.terms(asked_text, folded=True, query=True, keys=keys)):
             support.phrase_coverage = 0.0  # it has word pairs, and the corpus has none of them
     answering = hits[best.hit_rank].passage
@@ -256,7 +266,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     missing += unknown_mentions(
         question, index.article_words(answering.article), index.article_text(answering.article))
     support.missing = list(dict.fromkeys(missing))
-    answering_terms = set(lexical.terms(answering.section + "\n" + answering.text, folded=folded, keys=keys))
+    answering_terms = passage_terms(best.hit_rank)
     uncovered = [w for w, alts in items if not any(alt <= answering_terms for alt in alts)]
     answer_text = " ".join(c.text for c in chosen)
     sentence_terms = set(lexical.terms(answer_text, folded=folded, keys=keys))
@@ -495,10 +505,6 @@ def _narrow_to_clause(cand: _Candidate, passage_text: str, asked: list[str], kin
                               cand.coverage, True, True, clause=True)
         pos = m.end() if m else pos
     return None
-
-
-def _passage_coverage(hit: Hit, items, folded: bool, keys) -> float:
-    return covered_share(items, set(lexical.terms(hit.passage.section + "\n" + hit.passage.text, folded=folded, keys=keys)))
 
 
 def coverage_items(question: Question, index: ReadIndex, folded: bool, keys=DEFAULT_TUNING.lexical,

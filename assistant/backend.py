@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,8 +112,9 @@ class ReadIndex(ABC):
     def overview(self) -> Overview:
         """Counts, date range and provinces most written about."""
 
-    def sort_key(self, passage_id: str) -> int:
-        """Tie-break between equally ranked passages (default: the order they were found in)."""
+    def sort_key(self, passage_id: str) -> Any:
+        """Tie-break between equally ranked passages, comparable among one index's passages
+        (default: all equal, so they keep the order they were found in)."""
         return 0
 
 

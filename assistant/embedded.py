@@ -20,7 +20,23 @@ from .embeddings import ArrayEmbeddings
 from .provinces import find_provinces
 from .restore import DiacriticRestorer
 from .settings import Settings
-from .store import PassageStore
+from .store import (
+    IndexDamagedError,
+    PassageStore,
+    ReadSnapshot,
+    damaged_message,
+    drop_generation,
+    index_built,
+    index_stamp,
+    list_generations,
+    live_generation,
+    load_read_snapshot,
+    make_live,
+    model_mismatch,
+    quick_problem,
+    save_read_snapshot,
+    touch_stamp,
+)
 from .tuning import DEFAULT_TUNING, LexicalKeys
 
 
@@ -175,45 +191,31 @@ class EmbeddedBackend(IndexBackend):
         self._notify = notify
 
     def built(self) -> bool:
-        from .store import index_built
-
         return index_built(self.index_dir)
 
     def live_generation(self) -> str:
-        from .store import live_generation
-
         return live_generation(self.index_dir)
 
     def pointer_damaged(self) -> bool:
         try:
             self.live_generation()
-        except Exception:
+        except IndexDamagedError:
             return (self.index_dir / "CURRENT").exists()
         return False
 
     def list_generations(self) -> list[str]:
-        from .store import list_generations
-
         return list_generations(self.index_dir)
 
     def make_live(self, generation: str) -> None:
-        from .store import make_live
-
         make_live(self.index_dir, generation=generation)
 
     def drop_generation(self, generation: str) -> None:
-        from .store import drop_generation
-
         drop_generation(self.index_dir, generation=generation)
 
     def touch_stamp(self) -> None:
-        from .store import touch_stamp
-
         touch_stamp(self.index_dir)
 
     def stamp(self) -> str:
-        from .store import index_stamp
-
         return index_stamp(self.index_dir)
 
     def open_store(self, generation: str | None = None) -> PassageStore:
@@ -221,8 +223,6 @@ class EmbeddedBackend(IndexBackend):
 
     def open_reader(self, embeddings: ArrayEmbeddings, stamp: str) -> PassageIndex:
         """The read side from the saved snapshot when it is current, else from Chroma (then saved)."""
-        from .store import load_read_snapshot, model_mismatch
-
         model = embeddings.model_id
         version = lexical.key_version(self.keys)
         snapshot = load_read_snapshot(self.index_dir, stamp, version)
@@ -246,16 +246,12 @@ class EmbeddedBackend(IndexBackend):
 
     def _warn_if_damaged(self) -> None:
         """Answers can still come from an intact saved read side; say that the store is not."""
-        from .store import damaged_message, quick_problem
-
         problem = quick_problem(self.index_dir)
         if problem and self._notify:
             self._notify("warning: " + damaged_message(self.index_dir, problem)
                          + "; until then answers come from the copy saved at its last update")
 
     def _save(self, stamp: str, model: str, index: PassageIndex) -> None:
-        from .store import ReadSnapshot, save_read_snapshot
-
         arrays = {"exact": index.bm25_exact.to_arrays(), "folded": index.bm25_folded.to_arrays()}
         save_read_snapshot(
             self.index_dir,
