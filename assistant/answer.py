@@ -148,6 +148,8 @@ class _Candidate:
     has_province: bool
     clause: bool = False
     held: set = field(default_factory=set)  # the asked-for kinds this sentence holds
+    # the sentence's terms, and with its context (the sentence before, the title): for coverage
+    terms: tuple[set, set] = field(default_factory=lambda: (set(), set()))
 
 
 def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning: Tuning = DEFAULT_TUNING) -> Answer:
@@ -160,23 +162,30 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     keys = tuning.lexical
     max_chars = tuning.max_answer_chars
     corpus_stats: dict = {}
-    items = coverage_items(question, index, folded, keys, corpus_stats, tuning.answer_noun)
     kinds = set(question.types)
     asked = list(question.provinces)
     # typed without diacritics, a province's name may be part of another name in the passages
     # (a road or a port named after a place): then the question is not about the province
     not_provinces = question.kind == "vi-noaccent" and _names_not_provinces(
         _province_phrases(asked_text, asked), " ".join(h.passage.text for h in hits))
-    # A descriptive question (what areas, how, what commitments) is answered from one passage: the
-    # best one about its subject, so that no sentence of another passage that only shares the
-    # question's words answers it. A factoid (a year, an amount, a person) may take its sentence
-    # from any of the top passages.
-    descriptive = not kinds and tuning.descriptive_one_passage and bool(asked)
+    # A descriptive question (what areas, how, what commitments) about particular provinces is
+    # answered from the best passages about them, without the roll of every partner (it names them
+    # among many others and shares the question's words, but says nothing of them in particular),
+    # and its whole answer comes from one passage. A question about a group of provinces ("ba
+    # tỉnh", "the four provinces") may be answered by a roll; a factoid (a year, an amount, a
+    # person) may take its sentence from any of the top passages.
+    descriptive = (tuning.descriptive_one_passage and not kinds and bool(asked) and not not_provinces
+                   and not _GROUP_RE.search(question.folded.lower()))
+    items = coverage_items(question, index, folded, keys, corpus_stats, tuning.answer_noun)
+    # the noun naming the kind of answer ("lĩnh vực" in "lĩnh vực nào") helps pick the sentence that
+    # names it, but a province's own passage need not use it: answer-or-abstain leaves it out (and
+    # reads the sentence with its article's title)
+    support_items = items
+    if descriptive and not tuning.answer_noun:
+        support_items = coverage_items(question, index, folded, keys, None, skip_answer_noun=True)
     ranks = list(range(min(len(hits), tuning.answer_passages)))
-    if descriptive and asked and not not_provinces:
-        subject = _subject_passage(hits, asked, index)
-        if subject is not None:
-            ranks = [subject]
+    if descriptive:
+        ranks = _subject_ranks(hits, asked, index, ranks)
 
     terms_of: dict[int, set[str]] = {}
 
@@ -207,7 +216,8 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             # sentence before, so the sentence in its context counts for part of its coverage
             own = covered_share(items, present)
             share_ = tuning.context_share
-            coverage = (1 - share_) * own + share_ * covered_share(items, present | previous | title)
+            context = present | previous | title
+            coverage = (1 - share_) * own + share_ * covered_share(items, context)
             previous = present
             held = {k for k in kinds if satisfies(k, shown, question)}
             if "person" in held and not roles_match(question, shown):
@@ -217,7 +227,8 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             share = len(held) / len(kinds) if kinds else 1.0
             score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
             score += 0.08 / (rank + 1) + score_bonus
-            candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_asked, held=held))
+            candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_asked, held=held,
+                                         terms=(present, context)))
     # a question naming a province is answered from a passage about it, when one was retrieved
     about = [c for c in candidates if c.has_province] if asked else []
     best = max(about or candidates, key=lambda c: c.score)
@@ -236,7 +247,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             if best.held and fits:
                 chosen = [best, holder]
                 best = _Candidate(best.hit_rank, best.start, best.end, best.text, best.score,
-                                  best.coverage, True, best.has_province, held=kinds)
+                                  best.coverage, True, best.has_province, held=kinds, terms=best.terms)
             elif holder.hit_rank == best.hit_rank and fits:
                 chosen = [best, holder]
                 best = holder
@@ -244,7 +255,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
                 chosen = [holder]
                 best = holder
     support = Support(
-        coverage=max(covered_share(items, passage_terms(r)) for r in ranks),
+        coverage=max(covered_share(support_items, passage_terms(r)) for r in ranks),
         dense=hits[0].score,
         type_ok=best.satisfied,
         province_ok=best.has_province,
@@ -267,14 +278,21 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         question, index.article_words(answering.article), index.article_text(answering.article))
     support.missing = list(dict.fromkeys(missing))
     answering_terms = passage_terms(best.hit_rank)
-    uncovered = [w for w, alts in items if not any(alt <= answering_terms for alt in alts)]
+    uncovered = [w for w, alts in support_items if not any(alt <= answering_terms for alt in alts)]
     answer_text = " ".join(c.text for c in chosen)
     sentence_terms = set(lexical.terms(answer_text, folded=folded, keys=keys))
-    sentence_uncovered = [w for w, alts in items if not any(alt <= sentence_terms for alt in alts)]
+    sentence_uncovered = [w for w, alts in support_items if not any(alt <= sentence_terms for alt in alts)]
+    sentence_coverage = best.coverage
+    if support_items is not items:
+        # a province's own paragraph rarely repeats what its article's title says ("ký kết hợp tác")
+        own_terms, context_terms = best.terms
+        context_terms = context_terms | set(lexical.terms(answering.title, folded=folded, keys=keys))
+        sentence_coverage = ((1 - tuning.context_share) * covered_share(support_items, own_terms)
+                             + tuning.context_share * covered_share(support_items, context_terms))
     max_idf = max(corpus_stats["max_idf"], 1e-6)
     support.features = {
         "coverage": support.coverage,
-        "sentence_coverage": best.coverage,
+        "sentence_coverage": sentence_coverage,
         "uncovered_idf": max(uncovered, default=0.0) / max_idf,
         "sentence_uncovered_idf": max(sentence_uncovered, default=0.0) / max_idf,
         # a count asked about a noun: is a number next to that noun in the answer?
@@ -455,23 +473,32 @@ def _names_not_provinces(phrases: dict[str, list[str]], text: str) -> bool:
     return all(any(f" {p} " in passage for p in options) for options in phrases.values())
 
 
-def _subject_passage(hits: list[Hit], asked: list[str], index: ReadIndex) -> int | None:
-    """The rank of the best retrieved passage about every province asked.
+# a group of provinces: "ba tỉnh", "các địa phương", "the four Central Highlands provinces"
+_GROUP_RE = re.compile(
+    r"\b(?:\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|cac|nhung|may)\s+(?:tinh|dia phuong|thanh pho|tinh thanh)\b"
+    r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|the|all|both|other)\s+(?:[a-z]+\s+){0,3}"
+    r"(?:provinces|localities|cities)\b")
 
-    A passage that itself names them comes before one about them only through its article's
-    title; the passages naming the most other provinces (a roll of every partner's signing year
-    is about none of them in particular), when that is at least two, come after the rest; then
-    retrieval order.
+
+def _subject_ranks(hits: list[Hit], asked: list[str], index: ReadIndex, ranks: list[int]) -> list[int]:
+    """The top passages a descriptive question about the provinces asked is answered from.
+
+    The passages naming the most other provinces (at least two) among those about the provinces
+    asked are rolls of every partner and are left out. When no passage about the provinces is
+    left among the top ones, the best retrieved one about them: one that itself names them before
+    one about them only through its article's title, a roll last, then retrieval order.
     """
     about = [(rank, set(h.passage.provinces)) for rank, h in enumerate(hits)
              if all(p in index.provinces_of(h.id) for p in asked)]
     if not about:
-        return None
-    others = [len(own - set(asked)) for _, own in about]
-    most = max(others)
-    return min(
-        (not set(asked) <= own, n == most and most >= 2, rank) for (rank, own), n in zip(about, others)
-    )[2]
+        return ranks
+    others = {rank: len(own - set(asked)) for rank, own in about}
+    most = max(others.values())
+    rolls = {rank for rank, n in others.items() if n == most and most >= 2}
+    kept = [r for r in ranks if r not in rolls]
+    if any(r in others for r in kept):
+        return kept
+    return [min((not set(asked) <= own, rank in rolls, rank) for rank, own in about)[2]]
 
 
 def passage_label(text: str) -> str:

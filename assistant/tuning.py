@@ -50,8 +50,8 @@ class Tuning:
     lexical: LexicalKeys = field(default_factory=LexicalKeys)
 
     # -- answering
-    # answer or abstain: "rules" (the thresholds below) or "learned" (answerability.py, fitted weights)
-    answerability: str = "rules"
+    # answer or abstain: "learned" (answerability.py, fitted weights) or "rules" (the thresholds below)
+    answerability: str = "learned"
     answer_threshold: float | None = None  # overrides the learned scorer's fitted threshold
     max_answer_chars: int = 600
     answer_passages: int = 3  # top passages whose sentences are candidates
@@ -65,8 +65,9 @@ class Tuning:
     # a sentence holding what the best one lacks, from another passage, needs this share of its coverage
     holder_coverage: float = 0.5
     second_sentence: float = 0.6  # a second sentence scoring this share of the best is shown too
-    # descriptive questions naming a province: sentences of the passage about it only
-    descriptive_one_passage: bool = False
+    # descriptive questions naming provinces: answered from the passages about them, not a roll of
+    # every partner, the whole answer from one passage
+    descriptive_one_passage: bool = True
     title_context: bool = False  # a sentence's coverage counts its article title as context
     answer_noun: bool = False  # the noun naming the kind of answer ("lĩnh vực nào") need not be covered
 
@@ -83,10 +84,7 @@ class Tuning:
 
 
 DEFAULT_TUNING = Tuning()
-# Descriptive answers from the passage about the province named, and the learned answer-or-abstain
-# scorer (fitted with these switches on). Measured against the default in docs/quality.md: every
-# question of the province forms and province filter answered, fewer false abstentions, but
-# fewer key facts on the question sets, so not yet the default. ASSISTANT_TUNING=descriptive.
-DESCRIPTIVE_TUNING = DEFAULT_TUNING.with_(answerability="learned", descriptive_one_passage=True,
-                                          title_context=True, answer_noun=True)
-TUNINGS = {"default": DEFAULT_TUNING, "descriptive": DESCRIPTIVE_TUNING}
+# The configuration of commit d2fc4cf, for comparison: hand-set answer-or-abstain thresholds, and
+# descriptive questions answered from any of the top passages like factoids. ASSISTANT_TUNING=rules.
+RULES_TUNING = DEFAULT_TUNING.with_(answerability="rules", descriptive_one_passage=False)
+TUNINGS = {"default": DEFAULT_TUNING, "rules": RULES_TUNING}

@@ -34,7 +34,7 @@ from assistant.answerability import FEATURES, vetoed  # noqa: E402
 from assistant.chain import Assistant  # noqa: E402
 from assistant.evaluation import load_qa  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.tuning import DESCRIPTIVE_TUNING  # noqa: E402
+from assistant.tuning import DEFAULT_TUNING  # noqa: E402
 
 
 def question_sets() -> list[tuple[str, Path, Path]]:
@@ -60,7 +60,7 @@ def collect(assistant: Assistant, items, group: str, view: str) -> list[dict]:
 def gather(index_root: Path) -> list[dict]:
     """Signals of every question, against its own corpus and against all corpora together."""
     # the signals of the configuration the scorer serves (rules decide meanwhile: the signals are the same)
-    tuning = DESCRIPTIVE_TUNING.with_(answerability="rules")
+    tuning = DEFAULT_TUNING.with_(answerability="rules")
     embeddings = None
     rows: list[dict] = []
     combined = index_root / "combined-corpus"
@@ -146,6 +146,11 @@ def main() -> None:
              for view in ("own", "combined")}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
+    # signals gathered from code not yet committed are marked so: the file then ships in a later commit
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "assistant"], cwd=ROOT,
+                             capture_output=True, text=True).stdout.split("\n")
+    if any(line.strip() and not line.endswith(args.out.name) for line in changed):
+        commit += " with uncommitted changes to assistant/"
     out = {
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in model.coef_[0]],

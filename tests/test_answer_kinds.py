@@ -1,5 +1,5 @@
 """Descriptive and factoid answers, the province filter, near-duplicate passages, learned abstention
-(the ASSISTANT_TUNING=descriptive configuration).
+(the default configuration).
 
 The fixture article (tests/fixtures/descriptive) has a paragraph per partner province, a paragraph
 listing every partner's signing year, and a general paragraph: a descriptive question about one
@@ -23,14 +23,12 @@ def partners(tmp_path_factory, e5):
     """An assistant (descriptive answers, learned abstention) over the fixture article and a copy of it."""
     from assistant.chain import Assistant
     from assistant.settings import Settings
-    from assistant.tuning import DESCRIPTIVE_TUNING
-
     base = tmp_path_factory.mktemp("partners")
     corpus = base / "corpus"
     corpus.mkdir()
     shutil.copy(FIXTURE, corpus / FIXTURE.name)
     shutil.copy(FIXTURE, corpus / "ban-dang-lai.txt")  # the same story published twice
-    settings = Settings.from_env(environ={}, corpus_dir=corpus, index_dir=base / "index", tuning=DESCRIPTIVE_TUNING)
+    settings = Settings.from_env(environ={}, corpus_dir=corpus, index_dir=base / "index")
     assistant = Assistant(settings, embeddings=e5)
     assert not assistant.reindex().errors
     return assistant
@@ -91,3 +89,31 @@ def test_the_learned_scorer_is_data_shipped_with_the_package():
     assert len(scorer.weights) == len(FEATURES) and 0.0 < scorer.threshold < 1.0
     neutral = {name: mean for name, mean in zip(FEATURES, scorer.means)}
     assert 0.0 < scorer.probability(neutral) < 1.0
+
+
+def test_a_question_about_a_group_of_provinces_may_be_answered_by_the_passage_about_all_of_them(partners):
+    answer = partners.ask("Đồng Tháp hợp tác với ba tỉnh Tây Nguyên trong những lĩnh vực nào?")
+    assert not answer.abstained and "bốn lĩnh vực" in answer.answer, answer.answer
+
+
+SEED_PROVINCES = {"Bắc Kạn": "Bac Kan", "Cao Bằng": "Cao Bang", "Hà Nam": "Ha Nam", "Hà Tĩnh": "Ha Tinh",
+                  "Nghệ An": "Nghe An", "Quảng Bình": "Quang Binh", "Quảng Trị": "Quang Tri",
+                  "Thanh Hóa": "Thanh Hoa", "Thừa Thiên Huế": "Thua Thien Hue"}
+
+
+@pytest.mark.parametrize("province", SEED_PROVINCES)
+def test_on_the_seed_article_what_each_partner_cooperates_on_comes_from_its_own_paragraph(built, province):
+    from assistant.text import fold
+
+    english = SEED_PROVINCES[province]
+    own = fold(f"TP.HCM - tỉnh{province}").replace(" ", "")
+    for question in (f"TP.HCM hợp tác với {province} trong lĩnh vực nào?",
+                     f"tphcm hop tac voi {fold(province).lower()} trong linh vuc nao",
+                     f"What areas does Ho Chi Minh City cooperate with {english} on?"):
+        answer = built.ask(question)
+        assert not answer.abstained, (question, answer.support.features if answer.support else None)
+        cited = [fold(c.hit.passage.text).replace(" ", "") for c in answer.citations]
+        assert cited and all(text.startswith(own) for text in cited), (question, answer.answer)
+    filtered = built.ask("Hợp tác trong lĩnh vực nào?", province=province)
+    assert not filtered.abstained, ("the province filter", province)
+    assert all(province in built.index.provinces_of(c.hit.id) for c in filtered.citations), filtered.answer

@@ -79,9 +79,7 @@ def test_tuning_configs_live_side_by_side(built):
     from assistant.tuning import DEFAULT_TUNING
 
     question = "Hà Tĩnh ký kết hợp tác với TP.HCM năm nào?"
-    from assistant.tuning import DESCRIPTIVE_TUNING
-
-    strict = Assistant(built.settings.with_(tuning=DESCRIPTIVE_TUNING.with_(answer_threshold=1.0)),
+    strict = Assistant(built.settings.with_(tuning=DEFAULT_TUNING.with_(answer_threshold=1.0)),
                        embeddings=built.embeddings)
     assert strict.ask(question).abstained, "no probability reaches 1"
     assert not built.ask(question).abstained, "the default config in the same process is unchanged"
