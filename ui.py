@@ -80,7 +80,8 @@ EXAMPLES = [
 ]
 # the follow-up example needs a question before it, so the empty chat offers the others
 FIRST_SCREEN_EXAMPLES = [q for q in EXAMPLES if q != FOLLOW_UP_EXAMPLE]
-PROVINCE_QUESTION = "Những gì đã được ký kết với {province} và vào năm nào?"
+# general, so that it has an answer for any province the articles are about, whatever they say of it
+PROVINCE_QUESTION = "Có những thông tin gì về {province}?"
 
 LABELS = {
     "vi": {

@@ -143,6 +143,15 @@ def test_every_example_question_is_answered(built):
     assert "2003" in built.ask(ui.EXAMPLES[3]).answer
 
 
+def test_ask_about_this_province_is_answered_for_every_province_listed(built):
+    provinces = list(built.index.province_counts)
+    assert len(provinces) >= 10, provinces
+    for province in provinces:
+        answer = built.ask(ui.PROVINCE_QUESTION.format(province=province), province=province)
+        assert not answer.abstained and answer.citations, f"'Ask about this province' for {province}: {answer.answer}"
+        assert all(province in built.index.provinces_of(c.hit.id) for c in answer.citations), (province, answer.answer)
+
+
 # -- security ------------------------------------------------------------------------------
 
 def test_listens_on_loopback_with_monitoring_off_and_no_file_access(served):
