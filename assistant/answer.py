@@ -41,6 +41,7 @@ class Support:
     phrase_coverage: float = 1.0  # share of an accent-free question's word pairs found in a top passage
     features: dict[str, float] = field(default_factory=dict)  # answerability.FEATURES
     probability: float | None = None  # P(answerable) by the learned scorer
+    draft: str = ""  # the chosen sentences, shown unless it abstains (what the scorer judged)
 
     def ok(self, kind: str, tuning: Tuning = DEFAULT_TUNING) -> bool:
         """Whether to answer rather than abstain (the learned scorer, or the older fixed thresholds)."""
@@ -290,6 +291,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         sentence_coverage = ((1 - tuning.context_share) * covered_share(support_items, own_terms)
                              + tuning.context_share * covered_share(support_items, context_terms))
     max_idf = max(corpus_stats["max_idf"], 1e-6)
+    support.draft = answer_text
     support.features = {
         "coverage": support.coverage,
         "sentence_coverage": sentence_coverage,
