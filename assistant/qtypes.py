@@ -14,7 +14,9 @@ from .text import fold
 if TYPE_CHECKING:
     from .questions import Question
 
-_DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b", re.IGNORECASE)
+# a year, a day/month, a month; a year of any century when "năm" introduces it ("năm 1519"); a century
+_DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b|\bnăm \d{3,4}\b"
+                      r"|\bthế k[ỷỉ] (?:\d{1,2}|[IVXL]+)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+")
 _DURATION_RE = re.compile(
     r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",

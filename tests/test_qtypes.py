@@ -104,6 +104,10 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("place", "diễn ra tại TP Buôn Ma Thuột", "ở đâu?", True),
         # naming a province is not saying where something happens
         ("place", "Dự lễ có Phó Chủ tịch UBND TP.HCM Lâm Quốc Bảo", "Lễ ký kết diễn ra ở đâu?", False),
+        # a year of any century when "năm" introduces it, and a century
+        ("year", "đến Pháp, Anh và Ý sớm nhất là năm 1519", "lan sang Pháp khi nào?", True),
+        ("year", "kéo dài cho đến thế kỷ 19", "dùng đến khi nào?", True),
+        ("year", "đón 1519 lượt khách", "khi nào?", False),
     ],
 )
 def test_holds(kind, text, question, expected):
