@@ -18,6 +18,13 @@ if TYPE_CHECKING:
 _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b|\bnăm \d{3,4}\b"
                       r"|\bthế k[ỷỉ] (?:\d{1,2}|[IVXL]+)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+")
+# a count in words before what it counts
+_SPELLED = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+# lower case: not "Ba Bể"; not "tư" ("đầu tư"), "năm" (a year) or "một" (also "a")
+_SPELLED_COUNT_RE = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+[a-zà-ỹđ]")
+# the same counts as a question may write them (folded): a count the question names is not its answer
+_COUNT_WORDS = {2: ("hai", "two", "both"), 3: ("ba", "three"), 4: ("bon", "tu", "four"), 6: ("sau", "six"),
+                7: ("bay", "seven"), 8: ("tam", "eight"), 9: ("chin", "nine"), 10: ("muoi", "ten")}
 _DURATION_RE = re.compile(
     r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",
     re.IGNORECASE,
@@ -228,8 +235,13 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
             for unit in question.units
         )
     if kind == "count":
-        # a number the question itself mentions ("phase 2") is not an answer to "how many"
-        return bool(_numbers(text) - question.numbers)
+        # a number the question itself mentions ("phase 2") is not an answer to "how many"; a
+        # number may be spelled out ("sáu lần", "hai mươi tỉnh")
+        if _numbers(text) - question.numbers:
+            return True
+        asked = question.numbers | {str(n) for n, words in _COUNT_WORDS.items()
+                                    if any(re.search(rf"\b{w}\b", question.folded.lower()) for w in words)}
+        return any(str(_SPELLED[m.group(1)]) not in asked for m in _SPELLED_COUNT_RE.finditer(text))
     if kind == "province":
         return bool(find_provinces(text))  # any province, a city included
     if kind == "person":

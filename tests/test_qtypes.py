@@ -108,6 +108,11 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("year", "đến Pháp, Anh và Ý sớm nhất là năm 1519", "lan sang Pháp khi nào?", True),
         ("year", "kéo dài cho đến thế kỷ 19", "dùng đến khi nào?", True),
         ("year", "đón 1519 lượt khách", "khi nào?", False),
+        # a count spelled out, but not one the question names, nor "đầu tư" or a name such as "Ba Bể"
+        ("count", "đội đã vô địch sáu lần", "Đội vô địch bao nhiêu lần?", True),
+        ("count", "tuyến du lịch giữa hai địa phương", "Hai địa phương có bao nhiêu tuyến?", False),
+        ("count", "kêu gọi đầu tư các dự án", "Có bao nhiêu dự án?", False),
+        ("count", "tour quanh hồ Ba Bể", "Có bao nhiêu khách?", False),
     ],
 )
 def test_holds(kind, text, question, expected):
