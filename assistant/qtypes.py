@@ -32,13 +32,13 @@ _DURATION_RE = re.compile(
 # An amount of money: a currency ("45 tỷ đồng", "1,2 triệu USD") or billions alone ("18.950 tỷ"), not
 # other magnitudes ("8,5 triệu tấn", "3 tỷ m3"); or a share ("how much did costs drop": by 18%).
 _MONEY_RE = re.compile(
-    r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ)(?!\w)|\d[\d.,]*\s*\$"
+    r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh)(?!\w)|\d[\d.,]*\s*\$"
     r"|\$\s*\d|\d[\d.,]*\s*(?:tỷ|tỉ)(?!\s*(?:m3|m³|kwh|lít|tấn|người|lượt|con|cây|đơn vị|sản phẩm))(?!\w)"
     r"|\d[\d.,]*\s*%",
     re.IGNORECASE,
 )
 _PRICE_RE = re.compile(
-    r"(?<![\d.,])\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ)(?!\w)"
+    r"(?<![\d.,])\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh)(?!\w)"
     r"|\$\s*\d[\d.,]*(?!\s*(?:billion|bn|tỷ))",
     re.IGNORECASE,
 )
@@ -48,6 +48,9 @@ _PRICE_CHANGE_RE = re.compile(
     r"cheaper|higher|lower|increase\w*|decrease\w*|reduc\w*|discount\w*|more|less)\b"
 )
 _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
+# a foreign name, in letters without diacritics: "Peyton Manning", "John C. Messenger" (not a
+# province written so: "Gia Lai", "Kon Tum")
+_LATIN_NAME_RE = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]+\b")
 _IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|who chairs|who leads|who runs|"
                           r"who directs|whose name|what is the name|lanh dao nao|quan chuc nao|can bo nao)\b")
 _AGENT_RE = re.compile(r"\b(?:nhà [a-zà-ỹđ]+|doanh nghiệp|tập đoàn|công ty|tổ chức|hiệp hội|người|lãnh đạo|"
@@ -245,7 +248,7 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
     if kind == "province":
         return bool(find_provinces(text))  # any province, a city included
     if kind == "person":
-        if _PERSON_RE.search(text):
+        if _PERSON_RE.search(text) or any(not find_provinces(m.group(0)) for m in _LATIN_NAME_RE.finditer(text)):
             return True
         # "who is called on to help?" is answered by groups ("các doanh nghiệp, các nhà hảo
         # tâm"); "Ai là giám đốc?" / "who heads ...?" only by a name

@@ -113,6 +113,11 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("count", "tuyến du lịch giữa hai địa phương", "Hai địa phương có bao nhiêu tuyến?", False),
         ("count", "kêu gọi đầu tư các dự án", "Có bao nhiêu dự án?", False),
         ("count", "tour quanh hồ Ba Bể", "Có bao nhiêu khách?", False),
+        # a foreign name without diacritics is a person; a province written so is not
+        ("person", "Peyton Manning dẫn đầu đội", "Ai là đội trưởng?", True),
+        ("person", "bản dịch của John C. Messenger", "Ai là dịch giả?", True),
+        ("person", "hợp tác với Gia Lai và Kon Tum", "Ai là dịch giả?", False),
+        ("money", "nhận 5 triệu đô la tiền mặt", "Nhận bao nhiêu tiền?", True),
     ],
 )
 def test_holds(kind, text, question, expected):
