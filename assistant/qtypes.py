@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 # a year, a day/month, a month; a year of any century when "năm" introduces it ("năm 1519"); a century
 _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b|\bnăm \d{3,4}\b"
-                      r"|\bthế k[ỷỉ] (?:\d{1,2}|[IVXL]+)\b", re.IGNORECASE)
+                      r"|\bthế k[ỷỉ] (?:\d{1,2}|[IVXL]+)\b"
+                      r"|\b\d+(?:[.,]\d+)?\s*(?:nghìn |ngàn |triệu |tỷ |tỉ )?năm trước\b", re.IGNORECASE)  # "66 triệu năm trước"
 _NUMBER_RE = re.compile(r"\d+")
 # a count in words before what it counts
 _SPELLED = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
@@ -26,7 +27,9 @@ _SPELLED_COUNT_RE = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười)\
 _COUNT_WORDS = {2: ("hai", "two", "both"), 3: ("ba", "three"), 4: ("bon", "tu", "four"), 6: ("sau", "six"),
                 7: ("bay", "seven"), 8: ("tam", "eight"), 9: ("chin", "nine"), 10: ("muoi", "ten")}
 _DURATION_RE = re.compile(
-    r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b",
+    r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b"
+    # spelled out or approximate: "mười năm", "vài tháng", "nhiều thế kỷ"
+    r"|\b(?:hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy|nhiều)\s+(?:năm|tháng|tuần|ngày|giờ|tiếng|thế kỷ|thập kỷ)\b",
     re.IGNORECASE,
 )
 # An amount of money: a currency ("45 tỷ đồng", "1,2 triệu USD") or billions alone ("18.950 tỷ"), not

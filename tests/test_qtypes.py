@@ -118,6 +118,10 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("person", "bản dịch của John C. Messenger", "Ai là dịch giả?", True),
         ("person", "hợp tác với Gia Lai và Kon Tum", "Ai là dịch giả?", False),
         ("money", "nhận 5 triệu đô la tiền mặt", "Nhận bao nhiêu tiền?", True),
+        # "X years ago", and a duration spelled out
+        ("year", "xảy ra khoảng 66 triệu năm trước", "xảy ra khi nào?", True),
+        ("duration", "chứng chỉ kéo dài đến mười năm", "kéo dài bao lâu?", True),
+        ("duration", "chứng chỉ do sở cấp", "kéo dài bao lâu?", False),
     ],
 )
 def test_holds(kind, text, question, expected):
