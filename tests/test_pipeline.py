@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import ROOT
 
 QUESTION = "Nghệ An ký kết hợp tác với TP.HCM từ năm nào?"
@@ -87,3 +89,15 @@ def test_tuning_configs_live_side_by_side(built):
                       embeddings=built.embeddings)
     assert rules.ask(question).abstained, "the fixed-threshold rule: nothing covers more than all of a question"
     assert DEFAULT_TUNING.per_kind("min_coverage", "vi") == 0.40 and DEFAULT_TUNING.answer_threshold is None
+
+
+def test_tuning_is_chosen_by_name_and_an_unknown_name_is_a_clear_error():
+    from assistant.errors import UserError
+    from assistant.settings import Settings
+    from assistant.tuning import DEFAULT_TUNING, RULES_TUNING
+
+    assert Settings.from_env(environ={}).tuning == DEFAULT_TUNING
+    assert Settings.from_env(environ={"ASSISTANT_TUNING": "rules"}).tuning == RULES_TUNING
+    assert Settings.from_env(environ={"ASSISTANT_TUNING": "descriptive"}).tuning == DEFAULT_TUNING, "the former name"
+    with pytest.raises(UserError, match="ASSISTANT_TUNING='fast' is not one of default, rules, descriptive"):
+        Settings.from_env(environ={"ASSISTANT_TUNING": "fast"})
