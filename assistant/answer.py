@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import glossary, lexical
 from .provinces import find_provinces, foreign_places, province_mentions
 from .backend import ReadIndex
-from .qtypes import number_near, satisfies
+from .qtypes import NUMBER_WORDS, NUMBER_WORDS_EN, number_near, satisfies
 from .questions import Question
 from .store import Hit
 from .text import fold, has_diacritics, split_sentences, unglue
@@ -215,10 +215,8 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded, keys=keys))
             # "Hệ thống ... sẽ được mở rộng lên 80 điểm cầu": the subject is often named only in the
             # sentence before, so the sentence in its context counts for part of its coverage
-            own = covered_share(items, present)
-            share_ = tuning.context_share
             context = present | previous | title
-            coverage = (1 - share_) * own + share_ * covered_share(items, context)
+            coverage = _context_coverage(items, present, context, tuning.context_share)
             previous = present
             held = {k for k in kinds if satisfies(k, shown, question)}
             if "person" in held and not roles_match(question, shown):
@@ -288,8 +286,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         # a province's own paragraph rarely repeats what its article's title says ("ký kết hợp tác")
         own_terms, context_terms = best.terms
         context_terms = context_terms | set(lexical.terms(answering.title, folded=folded, keys=keys))
-        sentence_coverage = ((1 - tuning.context_share) * covered_share(support_items, own_terms)
-                             + tuning.context_share * covered_share(support_items, context_terms))
+        sentence_coverage = _context_coverage(support_items, own_terms, context_terms, tuning.context_share)
     max_idf = max(corpus_stats["max_idf"], 1e-6)
     support.draft = answer_text
     support.features = {
@@ -350,8 +347,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     return Answer(question.asked, " ".join(parts), False, citations, lang=lang, support=support)
 
 
-# folded Vietnamese words for 2-10 ("một" is too common to tell anything)
-_NUMBER_WORDS = {str(n): word for n, word in enumerate("hai ba bon nam sau bay tam chin muoi".split(), start=2)}
+_NUMBER_WORDS = {str(n): fold(word) for n, word in NUMBER_WORDS.items()}  # folded, as article_words are
 _COUNT_RE = re.compile(r"(?<![\w/.,])(\d{1,2})\s+(?=[^\W\d_])")
 _YEAR_RE = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d.,]\d)")
 # "bao nhiêu tấn 1 năm", "giá vé bao nhiêu 1 lượt": a one before a unit of time or measure means
@@ -475,10 +471,10 @@ def _names_not_provinces(phrases: dict[str, list[str]], text: str) -> bool:
     return all(any(f" {p} " in passage for p in options) for options in phrases.values())
 
 
-# a group of provinces: "ba tỉnh", "các địa phương", "the four Central Highlands provinces"
+# a group of provinces: "ba tỉnh", "các địa phương", "the three northern provinces"
 _GROUP_RE = re.compile(
-    r"\b(?:\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|cac|nhung|may)\s+(?:tinh|dia phuong|thanh pho|tinh thanh)\b"
-    r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|the|all|both|other)\s+(?:[a-z]+\s+){0,3}"
+    rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS.values())}|cac|nhung|may)\s+(?:tinh|dia phuong|thanh pho|tinh thanh)\b"
+    rf"|\b(?:\d+|{'|'.join(NUMBER_WORDS_EN.values())}|the|all|both|other)\s+(?:[a-z]+\s+){{0,3}}"
     r"(?:provinces|localities|cities)\b")
 
 
@@ -597,6 +593,11 @@ def coverage_items(question: Question, index: ReadIndex, folded: bool, keys=DEFA
         seen = [stats.idf(t) for alt in alternatives for t in alt if stats.has(t) and " " not in t]
         items.append((max(seen) if seen else unseen, alternatives))
     return items
+
+
+def _context_coverage(items, own: set[str], context: set[str], share: float) -> float:
+    """A sentence's coverage: its own terms, and for `share` of it with its context's."""
+    return (1 - share) * covered_share(items, own) + share * covered_share(items, context)
 
 
 def covered_share(items: list[tuple[float, list[frozenset]]], present: set[str]) -> float:

@@ -71,10 +71,6 @@ class Scorer:
         )
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
-    def answers(self, features: dict[str, float]) -> bool:
-        """Whether to answer rather than abstain."""
-        return self.probability(features) >= self.threshold
-
 
 def scorer_from_dict(data: dict) -> Scorer:
     """A Scorer from the JSON shape scripts/fit_answerability.py writes (features in FEATURES order)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import glossary, lexical
@@ -19,13 +20,16 @@ _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1
                       r"|\bthế k[ỷỉ] (?:\d{1,2}|[IVXL]+)\b"
                       r"|\b\d+(?:[.,]\d+)?\s*(?:nghìn |ngàn |triệu |tỷ |tỉ )?năm trước\b", re.IGNORECASE)  # "66 triệu năm trước"
 _NUMBER_RE = re.compile(r"\d+")
-# a count in words before what it counts
-_SPELLED = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
-# lower case: not "Ba Bể"; not "tư" ("đầu tư"), "năm" (a year) or "một" (also "a")
-_SPELLED_COUNT_RE = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười)\s+[a-zà-ỹđ]")
-# the same counts as a question may write them (folded): a count the question names is not its answer
-_COUNT_WORDS = {2: ("hai", "two", "both"), 3: ("ba", "three"), 4: ("bon", "tu", "four"), 6: ("sau", "six"),
-                7: ("bay", "seven"), 8: ("tam", "eight"), 9: ("chin", "nine"), 10: ("muoi", "ten")}
+# numbers 2-10 in words ("một" is too common to tell anything): small counts are usually spelled out
+NUMBER_WORDS = {2: "hai", 3: "ba", 4: "bốn", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín", 10: "mười"}
+NUMBER_WORDS_EN = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+# a count in words before what it counts; not "năm" (also a year), and in lower case: not "Ba Bể"
+_SPELLED = {word: n for n, word in NUMBER_WORDS.items() if n != 5}
+_SPELLED_COUNT_RE = re.compile(rf"\b({'|'.join(_SPELLED)})\s+[a-zà-ỹđ]")
+# the same counts as a question may write them (folded, English, "tư" as in "thứ tư"): a count the
+# question names is not its answer
+_OTHER_SPELLINGS = {2: ("both",), 4: ("tu",)}
+_COUNT_WORDS = {n: (fold(word), NUMBER_WORDS_EN[n], *_OTHER_SPELLINGS.get(n, ())) for word, n in _SPELLED.items()}
 _DURATION_RE = re.compile(
     r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b"
     # spelled out or approximate: "mười năm", "vài tháng", "nhiều thế kỷ"
@@ -205,7 +209,7 @@ def question_types(question: str) -> set[str]:
     if "price" in found:
         found.add("money")
     if "percent" in found:
-        found.discard("money")  # "what share of GRDP ...": a share is asked, not an amount
+        found.discard("money")  # "what share of the budget ...": a share is asked, not an amount
     if "money" in found and found & {"person", "province", "place", "year"} and not any(
         cue in q for cue in (" bao nhieu ", " how much ")
     ):
@@ -215,6 +219,13 @@ def question_types(question: str) -> set[str]:
 
 def _numbers(text: str) -> set[str]:
     return {n.lstrip("0") or "0" for n in _NUMBER_RE.findall(text)}
+
+
+@lru_cache(maxsize=256)
+def _counts_named(folded_question: str) -> frozenset[str]:
+    """The counts 2-10 a question names in words (asked once per question, checked per sentence)."""
+    return frozenset(str(n) for n, words in _COUNT_WORDS.items()
+                     if any(re.search(rf"\b{w}\b", folded_question) for w in words))
 
 
 def satisfies(kind: str, text: str, question: "Question") -> bool:
@@ -245,8 +256,7 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
         # number may be spelled out ("sáu lần", "hai mươi tỉnh")
         if _numbers(text) - question.numbers:
             return True
-        asked = question.numbers | {str(n) for n, words in _COUNT_WORDS.items()
-                                    if any(re.search(rf"\b{w}\b", question.folded.lower()) for w in words)}
+        asked = question.numbers | _counts_named(question.folded.lower())
         return any(str(_SPELLED[m.group(1)]) not in asked for m in _SPELLED_COUNT_RE.finditer(text))
     if kind == "province":
         return bool(find_provinces(text))  # any province, a city included

@@ -149,6 +149,17 @@ def predict(model, means, scales, x: np.ndarray) -> np.ndarray:
     return model.predict_proba((x - means) / scales)[:, 1]
 
 
+def leave_one_group_out(x: np.ndarray, y: np.ndarray, groups: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """P(answerable) of every row from a model fitted without its group (vetoed rows: 0)."""
+    cv = np.zeros(len(y))
+    for group in sorted(set(groups)):
+        held = groups == group
+        model, means, scales = fit(x[~held & ~veto], y[~held & ~veto])
+        cv[held] = predict(model, means, scales, x[held])
+    cv[veto] = 0.0
+    return cv
+
+
 def figures(p: np.ndarray, y: np.ndarray, threshold: float) -> dict:
     answered = p >= threshold
     return {
@@ -184,12 +195,7 @@ def main() -> None:
     veto = np.array([vetoed(r) for r in rows])  # these abstain whatever the scorer says
 
     # leave one question set out: each set's probabilities come from a model that never saw it
-    cv = np.zeros(len(rows))
-    for group in sorted(set(groups)):
-        held = groups == group
-        model, means, scales = fit(x[~held & ~veto], y[~held & ~veto])
-        cv[held] = predict(model, means, scales, x[held])
-    cv[veto] = 0.0
+    cv = leave_one_group_out(x, y, groups, veto)
     # the highest threshold whose cross-validated false abstentions stay within the limit
     candidates = np.unique(np.round(cv, 4))
     threshold = max(

@@ -203,24 +203,12 @@ def train_and_score(rows: list[dict], held: set[str], epochs: int) -> dict[int, 
 
 
 def cross_validated(rows: list[dict], inputs: list[str]) -> np.ndarray:
-    """Leave-one-set-out P(answerable) of the logistic regression over `inputs` (vetoed rows: 0)."""
-    from sklearn.linear_model import LogisticRegression
+    """Leave-one-set-out P(answerable) of the scorer's regression over `inputs` (vetoed rows: 0)."""
+    from fit_answerability import leave_one_group_out
 
     x = np.array([[r[name] for name in inputs] for r in rows])
-    y = np.array([r["label"] for r in rows])
-    groups = np.array([r["group"] for r in rows])
-    veto = np.array([vetoed(r) for r in rows])
-    p = np.zeros(len(rows))
-    for group in sorted(set(groups)):
-        held = groups == group
-        train = ~held & ~veto
-        means, scales = x[train].mean(0), x[train].std(0)
-        scales[scales == 0] = 1.0
-        model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
-        model.fit((x[train] - means) / scales, y[train])
-        p[held] = model.predict_proba((x[held] - means) / scales)[:, 1]
-    p[veto] = 0.0
-    return p
+    return leave_one_group_out(x, np.array([r["label"] for r in rows]), np.array([r["group"] for r in rows]),
+                               np.array([vetoed(r) for r in rows]))
 
 
 def report(name: str, p: np.ndarray, rows: list[dict]) -> None:
