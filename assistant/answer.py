@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import glossary, lexical
+from .language import syllable_shaped
 from .provinces import find_provinces, foreign_places, province_mentions
 from .backend import ReadIndex
 from .qtypes import NUMBER_WORDS, NUMBER_WORDS_EN, number_near, satisfies
@@ -408,7 +409,7 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
         folded = fold(token)
         if i == 0 and (folded in lexical.STOP_FOLDED or len(tokens) > 1 and not tokens[1][:1].isupper()):
             continue  # the sentence's first word is capitalised for grammar, not as a name
-        if folded not in article_words:
+        if folded not in article_words and not _misspelt(folded, article_words, article_text):
             missing.append(token)
     if question.kind == "en" and article_text:
         # a Vietnamese name typed without diacritics in an English question must occur as a
@@ -421,6 +422,40 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
         if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
             missing.append(name)
     return missing
+
+
+def _misspelt(word: str, article_words: set[str], article_text: str = "") -> bool:
+    """A foreign name one typing slip from the article's spelling ("Maastrich", "Sheeshanks",
+    "Bedigo"): a letter left out, added, changed or two swapped, a plural s ("Merits" / "Merit"),
+    or words run together ("Superbowl" / "Super Bowl"). Folded Vietnamese syllables are short and
+    differ from each other by one letter, so only names of six letters or more (five with an s)
+    that are no Vietnamese syllable are read so ("nguyen" is not "nguyet")."""
+    if len(word) < 5 or syllable_shaped(word):
+        return False
+    if word.endswith("s") and word[:-1] in article_words or word + "s" in article_words:
+        return True
+    if len(word) < 6:
+        return False
+    if article_text and re.search(" " + " ?".join(word) + " ", article_text):
+        return True
+    return any(
+        other[:1] == word[:1] and abs(len(other) - len(word)) <= 1 and len(other) >= 5
+        and not syllable_shaped(other) and _one_edit(word, other)
+        for other in article_words
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by one insertion, deletion, substitution or swap of neighbours."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+                                          and a[i + 2:] == b[i + 2:])
+    return a[i:] == b[i + 1:]
 
 
 _GROUPED_NUMBER_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")

@@ -98,6 +98,11 @@ def _score(text: str) -> tuple[float, float]:
     return en, vi
 
 
+def syllable_shaped(word: str) -> bool:
+    """Whether a lower-case word without diacritics is shaped like a Vietnamese syllable ("nguyen", "truong")."""
+    return _VN_SYLLABLE_RE.fullmatch(word) is not None
+
+
 def vietnamese_name_word(word: str) -> bool:
     """A capitalised Vietnamese syllable without diacritics in English text ("Ha", "Tho"), not English ("City", "Bay")."""
     lower = word.lower()

@@ -9,8 +9,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import glossary, lexical
+from .language import syllable_shaped
 from .provinces import find_provinces
-from .text import fold
+from .text import fold, has_diacritics
 
 if TYPE_CHECKING:
     from .questions import Question
@@ -58,6 +59,10 @@ _PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\
 # a foreign name, in letters without diacritics: "Peyton Manning", "John C. Messenger" (not a
 # province written so: "Gia Lai", "Kon Tum")
 _LATIN_NAME_RE = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]+\b")
+# a capitalised word in Latin letters that no Vietnamese syllable is shaped like: a foreign name
+_FOREIGN_WORD_RE = re.compile(r"\b[A-Z][a-z]{3,}\b")
+# a brand written in mixed case: "BSkyB", "VNeID", "PetroVietnam"
+_MIXED_CASE_RE = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
 _IDENTITY_RE = re.compile(r"\b(?:la ai|ai la|who is|who was|who are|who heads|who chairs|who leads|who runs|"
                           r"who directs|whose name|what is the name|lanh dao nao|quan chuc nao|can bo nao)\b")
 _AGENT_RE = re.compile(r"\b(?:nhà [a-zà-ỹđ]+|doanh nghiệp|tập đoàn|công ty|tổ chức|hiệp hội|người|lãnh đạo|"
@@ -75,10 +80,12 @@ _ORGANISATION_ASK_RE = re.compile(
     r"corporations?|banks?|hospitals?|airlines?|carriers?)\b"
     r"|\bwho (?:is|are|will be|was|were|will) (?:the )?(?:invest\w*|build\w*|develop\w*|financ\w*|fund\w*|contractors?)\b"
 )
-# "tại TP Buôn Ma Thuột", "ở xã Hải An", "tại khu vực Trần Đề", "tại đầm Cù Mông": a place named as
-# where something is (after "đến" / "về" only right away: "về các doanh nghiệp Hàn Quốc" is no place)
+# "tại TP Buôn Ma Thuột", "ở xã Hải An", "tại khu vực Trần Đề", "tại đầm Cù Mông", "đến thăm Trung
+# Quốc", "chảy qua Hẻm núi Rhine": a place named as where something is (after "đến", "về", "qua",
+# "thăm", "sang", "tới" only right away: "về các doanh nghiệp Hàn Quốc" is no place)
 _PLACE_RE = re.compile(
-    r"\b(?:(?:tại|ở)\s+(?:[a-zà-ỹđ]+\s+){0,2}?|(?:đến|về)\s+)(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])"
+    r"\b(?:(?:tại|ở)\s+(?:[a-zà-ỹđ]+\s+){0,2}?|(?:đến|về|qua|thăm|sang|tới)\s+)"
+    r"(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])"
 )
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {
@@ -86,16 +93,22 @@ _QTYPES = {
              "thoi gian nao", "ngay nao", "thang nao", "what year", "which year", "since when",
              "what date", "what time"),
     "duration": ("bao lau", "how long", "how many years", "bao nhieu nam"),
-    "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "gia tri", "tong muc dau tu",
+    "money": ("bao nhieu tien", "kinh phi", "tong von", "ngan sach", "tong muc dau tu",
               "how much money", "total investment", "investment value", "budget", "how much funding",
               "cost", "worth", "tariff"),
     "percent": ("bao nhieu phan tram", "bao nhieu %", "what share", "what percentage", "what percent",
                 "ty le", "ti le", "ty trong", "by what percent"),
     "count": ("bao nhieu", "how many", "how much", "number of", "by how much"),
-    "province": ("tinh nao", "dia phuong nao", "tinh thanh nao", "noi nao", "which province",
+    "province": ("tinh nao", "dia phuong nao", "tinh thanh nao", "which province",
                  "what province", "which provinces", "which locality", "which localities", "which city"),
     "person": ("ai ", "ai?", "la ai", "who", "lanh dao nao", "quan chuc nao", "nguoi nao", "can bo nao"),
     "place": ("o dau", "tai dau", "dien ra o", "noi nao", "where", "what venue"),
+}
+# each kind's cues as one pattern; a cue ends a word (a plural s aside): "cost" is not "Costa"
+_QTYPE_RES = {
+    kind: re.compile("|".join(" " + re.escape(cue) + (r"(?:s|es)?(?![a-z0-9])" if cue[-1].isalnum() else "")
+                              for cue in cues))
+    for kind, cues in _QTYPES.items()
 }
 
 
@@ -126,7 +139,8 @@ _PRICE_CUES = ("muc gia", "what price", "price of", "what is the price",
                "gia ve", "ve bao nhieu", "hoc phi", "vien phi", "muc luong", "tien luong", "luong khoi diem",
                "luong trung binh", "luong co ban", "thu nhap binh quan", "thu nhap trung binh", "ticket",
                "fare", "fares", "tuition", "salary", "salaries", "wage", "wages", "fee", "fees", "toll", "tolls")
-_PRICE_CUE_RE = re.compile(r"(?<= )(?:" + "|".join(re.escape(cue) for cue in _PRICE_CUES) + r")\b")
+_PRICE_CUE_RE = re.compile(r"(?<= )(?<!chuyen )(?<!quoc )(?<!tham )(?<!nha )(?:"
+                           + "|".join(re.escape(cue) for cue in _PRICE_CUES) + r")\b")  # "chuyên gia về" is no "giá vé"
 # "giá X bao nhiêu": accent-folded "gia" is also Gia Lai, Rạch Giá, gia tăng, giá trị, tham gia, quốc gia
 _PRICE_ASK_RE = re.compile(
     r"(?<!tham )(?<!quoc )(?<!nha )(?<!rach )\bgia (?!lai\b|tri\b|tang\b|dinh\b|nhap\b|han\b|cong\b|hoa\b|su\b|vi\b|toc\b|re\b|"
@@ -153,6 +167,26 @@ _UNITS = {
     "phút": (("phut", "minutes"), ("phút",)),
     "giờ": (("gio", "tieng", "hours"), ("giờ", "tiếng")),
 }
+# Measured quantities a question may ask for without naming the unit ("Dân số Hà Nội là bao
+# nhiêu?", "What is the population of ..."): the cues in the accent-folded question, the noun the
+# press writes before the figure, and the units written after it. A sentence answers only with
+# such a figure: "dân số 1.799.489", "1,8 triệu dân", "61.200 ha"; not "800 học sinh".
+_MEASURES = {
+    "population": (("dan so", "bao nhieu dan", "bao nhieu nguoi dan", "population"), ("dân số",),
+                   ("người", "dân", "nhân khẩu")),
+    "area": (("dien tich", "total area", "area of", "land area", "rong bao nhieu"), ("diện tích",),
+             ("km2", "km²", "ha", "héc-ta", "hécta", "m2", "m²", "dặm vuông", "mẫu", "ki-lô-mét vuông", "km vuông")),
+    "capacity": (("cong suat", "installed capacity", "generating capacity", "power capacity"), ("công suất",),
+                 ("mw", "kw", "gw", "mwp", "kwp", "mwh", "kwh", "gwh", "tấn", "teu", "lượt", "giường", "m3", "m³")),
+    "volume": (("dung tich", "storage capacity"), ("dung tích",), ("m3", "m³", "lít", "mét khối")),
+    "temperature": (("nhiet do", "temperature"), ("nhiệt độ",), ("độ", "°c", "°f", "oc")),
+    "rainfall": (("luong mua", "rainfall"), ("lượng mưa",), ("mm", "milimét")),
+    "height": (("do cao", "chieu cao", "cao bao nhieu", "how high", "how tall", "height of", "elevation of"),
+               ("độ cao", "chiều cao", "cao"), ("m", "mét", "km", "feet", "ft")),
+    "depth": (("do sau", "sau bao nhieu", "how deep", "depth of"), ("độ sâu", "sâu"), ("m", "mét")),
+}
+_QUANTITY_WORDS_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much|what is|what was|what are|how high|how tall|"
+                                r"how deep)\b")
 _NUMBER_UNIT = r"\d[\d.,]*(?:\s*(?:-|–|—|đến|tới|to)\s*\d[\d.,]*)?\s*(?:[^\W\d_]+\s+)?(?:{})(?![\w-])"
 
 
@@ -177,14 +211,39 @@ def asked_units(question: str) -> list[str]:
     return units
 
 
+@lru_cache(maxsize=256)
+def asked_measures(question: str) -> tuple[str, ...]:
+    """The measured quantities (_MEASURES) a question asks for without naming a unit ("dân số ... bao nhiêu")."""
+    q = " " + " ".join(fold(question).replace("?", " ").split()) + " "
+    if not _QUANTITY_WORDS_RE.search(q) or asked_units(question):
+        return ()  # not asking for a figure, or asking in a unit (checked as such)
+    return tuple(name for name, (cues, _, _) in _MEASURES.items() if any(f" {cue} " in q for cue in cues))
+
+
+def _holds_measure(name: str, text: str) -> bool:
+    """A figure of that quantity: a number in one of its units, or a number right after its noun."""
+    _, nouns, units = _MEASURES[name]
+    lowered = text.lower()
+    if re.search(_NUMBER_UNIT.format("|".join(re.escape(u) for u in units)), lowered):
+        return True
+    nouns_re = "|".join(re.escape(n) for n in nouns)
+    return bool(re.search(rf"(?<!\w)(?:{nouns_re})(?!\w)(?:\W+[^\W\d_]+){{0,5}}\W+\d", lowered))
+
+
 def question_types(question: str) -> set[str]:
-    """What a question asks for: year (or date), duration, money, price, percent, count, unit, length,
-    province, person, organisation, place."""
+    """What a question asks for: year (or date), duration, money, price, percent, count, unit, measure,
+    length, province, person, organisation, place."""
     q = " " + " ".join(fold(question).replace("?", " ? ").split()) + " "
     found = set()
-    for kind, cues in _QTYPES.items():
-        if any((" " + cue) in q for cue in cues):
+    for kind, pattern in _QTYPE_RES.items():
+        if pattern.search(q):
             found.add(kind)
+    if "province" in found and has_diacritics(question) and not re.search(
+            r"\b(?:tỉnh|địa phương|tỉnh thành|province|provinces|locality|localities|city)\s+(?:nào|\?)?",
+            question.lower()):
+        found.discard("province")  # "Vệ tinh nào" (which satellite) is folded as "tỉnh nào"
+    if re.search(r" gia tri\b", q) and " bao nhieu" in q:
+        found.add("money")  # "giá trị ... bao nhiêu", not "giá trị cốt lõi là gì"
     if _WHEN_ASK_RE.search(q):
         found.add("year")  # "when will ...", "... and by when?"; not "when" opening a clause
     if re.search(r"\bmấy\b", question.lower()):
@@ -214,6 +273,10 @@ def question_types(question: str) -> set[str]:
         cue in q for cue in (" bao nhieu ", " how much ")
     ):
         found.discard("money")  # "who is asked to fund ...": the budget is the topic, not the ask
+    if asked_measures(question) and not found & {"unit", "length", "duration", "year", "money", "percent"}:
+        # "Dân số ... là bao nhiêu?": a population figure, not any number (a share, a length or a
+        # sum asked is checked as such: "bao nhiêu phần trăm dân số", "giải tỏa công suất ... dài bao nhiêu")
+        found.add("measure")
     return found
 
 
@@ -226,6 +289,14 @@ def _counts_named(folded_question: str) -> frozenset[str]:
     """The counts 2-10 a question names in words (asked once per question, checked per sentence)."""
     return frozenset(str(n) for n, words in _COUNT_WORDS.items()
                      if any(re.search(rf"\b{w}\b", folded_question) for w in words))
+
+
+def _foreign_name_not_asked(text: str, question: "Question") -> bool:
+    """A foreign name ("Virgin Media", "BSkyB") that is not in the question: some word of it is no
+    Vietnamese syllable ("Nam Trung" is a Vietnamese name typed without diacritics)."""
+    names = [m.group(0) for m in _LATIN_NAME_RE.finditer(text)] + _MIXED_CASE_RE.findall(text)
+    return any(name not in question.text and not all(syllable_shaped(w.lower()) for w in name.split())
+               for name in names)
 
 
 def satisfies(kind: str, text: str, question: "Question") -> bool:
@@ -251,6 +322,8 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
             re.search(_NUMBER_UNIT.format("|".join(re.escape(w) for w in _UNITS[unit][1])), lowered)
             for unit in question.units
         )
+    if kind == "measure":
+        return all(_holds_measure(name, text) for name in asked_measures(question.text))
     if kind == "count":
         # a number the question itself mentions ("phase 2") is not an answer to "how many"; a
         # number may be spelled out ("sáu lần", "hai mươi tỉnh")
@@ -263,12 +336,17 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
     if kind == "person":
         if _PERSON_RE.search(text) or any(not find_provinces(m.group(0)) for m in _LATIN_NAME_RE.finditer(text)):
             return True
+        # one foreign name the question does not give ("Simon làm quản lý đầu tiên", "cả Tesla và Edison")
+        if any(not syllable_shaped(w.lower()) and w not in question.text for w in _FOREIGN_WORD_RE.findall(text)):
+            return True
         # "who is called on to help?" is answered by groups ("các doanh nghiệp, các nhà hảo
         # tâm"); "Ai là giám đốc?" / "who heads ...?" only by a name
         folded = question.folded
         return not (_IDENTITY_RE.search(folded) or _WHICH_PERSON_RE.search(folded)) and bool(_AGENT_RE.search(text))
     if kind == "organisation":
-        return bool(_ORGANISATION_RE.search(text))
+        # or a foreign name the question does not give ("Virgin Media", "BSkyB" asked): brands
+        # and companies abroad carry no "Công ty"
+        return bool(_ORGANISATION_RE.search(text)) or _foreign_name_not_asked(text, question)
     if kind == "place":  # "tại TP Buôn Ma Thuột": a place named as where something is, not any province
         return bool(_PLACE_RE.search(text))
     return True

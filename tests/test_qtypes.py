@@ -53,6 +53,17 @@ def holds(kind, text, question):
         ("How long is the expressway?", {"length"}),
         ("How long will construction take?", {"duration"}),
         ("What was the average length of stay for visitors?", set()),
+        # a measured quantity asked without its unit
+        ("Dân số Hà Nội là bao nhiêu?", {"count", "measure"}),
+        ("What is the population of Hanoi?", {"count", "measure"}),
+        ("Nhà máy có công suất bao nhiêu MW?", {"count", "unit"}),  # the unit asked is checked
+        ("Dân số Hà Nội tăng vì sao?", set()),  # no figure asked
+        # a cue is a whole word: "Costa" is no "cost", "vệ tinh nào" no "tỉnh nào"
+        ("Vì sao ông Costa thua kiện?", set()),
+        ("Vệ tinh nào được phóng?", set()),
+        ("ve tinh nao dung cang nay", {"province"}),  # without diacritics it may be "về tỉnh nào"
+        ("Chuyên gia về lĩnh vực gì?", set()),
+        ("Giá trị cốt lõi là gì?", set()),
     ],
 )
 def test_question_types(question, expected):
@@ -122,6 +133,26 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("year", "xảy ra khoảng 66 triệu năm trước", "xảy ra khi nào?", True),
         ("duration", "chứng chỉ kéo dài đến mười năm", "kéo dài bao lâu?", True),
         ("duration", "chứng chỉ do sở cấp", "kéo dài bao lâu?", False),
+        # a capitalised name right after "qua", "thăm", "sang" is a place
+        ("place", "Kenyatta đến thăm Trung Quốc theo lời mời", "Ông đến thăm nơi nào?", True),
+        ("place", "sông chảy qua Hẻm núi Rhine", "Sông chảy ở đâu?", True),
+        ("place", "hàng xuất sang các nước", "Hàng xuất đi đâu?", False),
+        # a foreign company needs no "Công ty"; a name the question gives, or a Vietnamese one
+        # typed without diacritics, is not the answer
+        ("organisation", "cả BSkyB và Virgin Media đều đồng ý", "Công ty nào đồng ý với BSkyB?", True),
+        ("organisation", "cả BSkyB và Virgin Media đều đồng ý", "Công ty nào đồng ý với Virgin Media?", True),
+        ("organisation", "BSkyB đồng ý", "Công ty nào đồng ý với BSkyB?", False),
+        ("organisation", "Hai tỉnh duyên hải Nam Trung Bộ kêu gọi", "Nhà đầu tư nào?", False),
+        # one foreign name answers "ai", but not a name the question gives
+        ("person", "Simon làm quản lý đầu tiên của cơ quan", "Ai là người quản lý đầu tiên?", True),
+        ("person", "Tesla nhận được đề nghị", "Tesla nhận được gì từ ai?", False),
+        # a measured quantity asked without its unit: a figure in its unit or right after its noun
+        ("measure", "cho 800 học sinh dân tộc thiểu số mỗi năm", "Dân số Hà Nội là bao nhiêu?", False),
+        ("measure", "Hà Nội có dân số khoảng 8,5 triệu", "Dân số Hà Nội là bao nhiêu?", True),
+        ("measure", "Hà Nội có 8,5 triệu dân", "What is the population of Hanoi?", True),
+        ("measure", "có diện tích 3.942,62 km², dân số 4.412.264 người", "dien tich tinh moi la bao nhieu", True),
+        ("measure", "tổng vốn 3.942 tỷ đồng", "dien tich tinh moi la bao nhieu", False),
+        ("measure", "công suất thiết kế 1.200 MW", "Nhà máy có công suất bao nhiêu?", True),
     ],
 )
 def test_holds(kind, text, question, expected):
