@@ -393,7 +393,8 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
             spelled = _NUMBER_WORDS.get(wanted) if wanted in counts else None
             plain = _plain_number(wanted)
             if not any(_plain_number(w.lstrip("0")) == plain for w in article_words if w[:1].isdigit()) \
-                    and spelled not in article_words:
+                    and spelled not in article_words \
+                    and not _period_known(fold(" ".join(tokens[max(0, i - 2):i])).lower(), wanted, article_words):
                 missing.append(token)
             continue
         if not token[0].isupper():
@@ -456,6 +457,29 @@ def _one_edit(a: str, b: str) -> bool:
         return a[i + 1:] == b[i + 1:] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
                                           and a[i + 2:] == b[i + 2:])
     return a[i:] == b[i + 1:]
+
+
+_ROMAN = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _roman(number: int) -> str:
+    """A small number in Roman numerals, lower-case ("15" -> "xv")."""
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def _period_known(before: str, number: str, article_words: set[str]) -> bool:
+    """A century or decade the article writes otherwise: "thế kỷ 15" as "thế kỷ XV", "những năm 70"
+    or "thập niên 80" as "1970", "1980"."""
+    if before.endswith("the ky") and number.isdigit() and 0 < int(number) <= 30:
+        return _roman(int(number)) in article_words
+    if before.endswith(("nhung nam", "thap nien", "thap ky")) and len(number) == 2 and number.endswith("0"):
+        return any(f"{century}{number}" in article_words for century in ("19", "20"))
+    return False
 
 
 _GROUPED_NUMBER_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")

@@ -21,6 +21,8 @@ _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1
                       r"|\bthế k[ỷỉ] (?:\d{1,2}|[IVXL]+)\b"
                       r"|\b\d+(?:[.,]\d+)?\s*(?:nghìn |ngàn |triệu |tỷ |tỉ )?năm trước\b", re.IGNORECASE)  # "66 triệu năm trước"
 _NUMBER_RE = re.compile(r"\d+")
+_RATIO_RE = re.compile(r"\b\d+\s*:\s*\d+\b")
+_RATIO_ASK_RE = re.compile(r"\b(?:ty le|ti le|ratio)\b")
 # numbers 2-10 in words ("một" is too common to tell anything): small counts are usually spelled out
 NUMBER_WORDS = {2: "hai", 3: "ba", 4: "bốn", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín", 10: "mười"}
 NUMBER_WORDS_EN = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
@@ -32,7 +34,8 @@ _SPELLED_COUNT_RE = re.compile(rf"\b({'|'.join(_SPELLED)})\s+[a-zà-ỹđ]")
 _OTHER_SPELLINGS = {2: ("both",), 4: ("tu",)}
 _COUNT_WORDS = {n: (fold(word), NUMBER_WORDS_EN[n], *_OTHER_SPELLINGS.get(n, ())) for word, n in _SPELLED.items()}
 _DURATION_RE = re.compile(
-    r"\b\d+(?:,\d+)?\s*(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|days?|hours?|minutes?)\b"
+    r"\b\d+(?:,\d+)?\s*(?:nghìn |ngàn |triệu |tỷ |tỉ )?(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|"
+    r"days?|hours?|minutes?)\b"
     # spelled out or approximate: "mười năm", "vài tháng", "nhiều thế kỷ"
     r"|\b(?:hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy|nhiều)\s+(?:năm|tháng|tuần|ngày|giờ|tiếng|thế kỷ|thập kỷ)\b",
     re.IGNORECASE,
@@ -147,7 +150,7 @@ _PRICE_ASK_RE = re.compile(
     r"nghia\b|kiem\b|co\b|the\b)(?:[\w/.-]+ ){0,5}?bao nhieu\b"
 )
 _LENGTH_ASK_RE = re.compile(
-    r"\b(?:chieu dai|dai (?:khoang )?bao nhieu|length(?! of (?:stay|time|service|the stay))|how far"
+    r"\b(?:chieu dai|(?<!nien )dai (?:khoang )?bao nhieu|length(?! of (?:stay|time|service|the stay))|how far"
     r"|how long is (?:the |each |this )?(?:[\w-]+ ){0,3}?"
     r"(?:road|route|line|bridge|expressway|highway|section|tunnel|railway|canal|dyke|coast\w*|border))\b"
 )
@@ -161,7 +164,7 @@ _UNITS = {
            ("km", "ki-lô-mét", "kilômét")),
     "MW": (("mw", "megawatt", "megawatts", "mega oat"), ("mw",)),
     "km²": (("km2", "km vuong", "ki lo met vuong", "square kilometres", "square kilometers"),
-            ("km2", "km²", "ki-lô-mét vuông", "kilômét vuông")),
+            ("km2", "km²", "km vuông", "ki-lô-mét vuông", "kilômét vuông")),
     "m²": (("m2", "met vuong", "square metres", "square meters"), ("m2", "m²", "mét vuông")),
     "m³": (("m3", "met khoi", "cubic metres", "cubic meters"), ("m3", "m³", "mét khối")),
     "phút": (("phut", "minutes"), ("phút",)),
@@ -306,8 +309,9 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
         return bool(_DATE_RE.search(text))
     if kind == "duration":  # "tròn 20 năm", "còn 1,5 giờ", or the year it started
         return bool(_DATE_RE.search(text) or _DURATION_RE.search(text))
-    if kind == "percent":
-        return "%" in text or "phần trăm" in text.lower()
+    if kind == "percent":  # or a ratio, when one is asked ("tỷ lệ 20:1")
+        return "%" in text or "phần trăm" in text.lower() or bool(
+            _RATIO_RE.search(text) and _RATIO_ASK_RE.search(question.folded.lower()))
     if kind == "money":
         return bool(_MONEY_RE.search(text))
     if kind == "price":  # what one pays or earns, not billions of investment: "990.000 đồng", "8 triệu đồng/tháng"

@@ -220,6 +220,18 @@ def test_a_long_foreign_name_one_typing_slip_from_the_article_is_known():
     assert unknown_mentions(analyse_question("Ông Nguyet dự gì?"), words) == ["Nguyet"]
 
 
+def test_a_century_or_decade_the_article_writes_otherwise_is_known():
+    from assistant.answer import unknown_mentions
+    from assistant.lexical import surface_words
+    from assistant.questions import analyse_question
+
+    words = set(surface_words("Vào thế kỷ XV, Lefèvre ủng hộ cải cách. Trong thập niên 1970, Martin đóng vai."))
+    for question in ("Ai ủng hộ cải cách vào thế kỷ 15?", "Ai đóng vai vào những năm 70?"):
+        assert unknown_mentions(analyse_question(question), words) == [], question
+    assert unknown_mentions(analyse_question("Ai đóng vai vào những năm 80?"), words) == ["80"]
+    assert unknown_mentions(analyse_question("Ai ủng hộ vào thế kỷ 16?"), words) == ["16"]
+
+
 def test_a_year_the_question_names_must_be_in_the_answering_passage(built):
     # the Cà Mau fixture gives its target for 2027; 2025 is another year's figure it does not have
     answer = built.ask("Cà Mau đặt mục tiêu đến năm 2025 có bao nhiêu ha nuôi tôm sinh thái?")

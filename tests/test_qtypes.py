@@ -64,6 +64,7 @@ def holds(kind, text, question):
         ("ve tinh nao dung cang nay", {"province"}),  # without diacritics it may be "về tỉnh nào"
         ("Chuyên gia về lĩnh vực gì?", set()),
         ("Giá trị cốt lõi là gì?", set()),
+        ("Hóa thạch có niên đại bao nhiêu năm?", {"count", "duration"}),  # an age, not a length
     ],
 )
 def test_question_types(question, expected):
@@ -153,6 +154,11 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("measure", "có diện tích 3.942,62 km², dân số 4.412.264 người", "dien tich tinh moi la bao nhieu", True),
         ("measure", "tổng vốn 3.942 tỷ đồng", "dien tich tinh moi la bao nhieu", False),
         ("measure", "công suất thiết kế 1.200 MW", "Nhà máy có công suất bao nhiêu?", True),
+        # an age in millions of years, an area in "km vuông", a ratio when a ratio is asked
+        ("duration", "hóa thạch có niên đại 515 triệu năm", "Hóa thạch có niên đại bao nhiêu năm?", True),
+        ("unit", "trong đó có 5.500.000 km vuông", "Rừng bao phủ bao nhiêu km vuông?", True),
+        ("percent", "với tỷ lệ 20:1", "Tỷ lệ người Anh so với người Pháp là bao nhiêu?", True),
+        ("percent", "lúc 3:08", "Tăng bao nhiêu phần trăm?", False),
     ],
 )
 def test_holds(kind, text, question, expected):
