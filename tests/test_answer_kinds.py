@@ -117,3 +117,17 @@ def test_on_the_seed_article_what_each_partner_cooperates_on_comes_from_its_own_
     filtered = built.ask("Hợp tác trong lĩnh vực nào?", province=province)
     assert not filtered.abstained, ("the province filter", province)
     assert all(province in built.index.provinces_of(c.hit.id) for c in filtered.citations), filtered.answer
+
+
+def test_a_question_with_no_word_the_index_can_match_is_vetoed():
+    from assistant.answerability import FEATURES, default_scorer, vetoed
+
+    # the signals of "abc xyz" on the 38 articles of eval/cross: only the dense model found a
+    # passage, every other signal is vacuous, and the scorer alone would answer it
+    features = {name: 0.0 for name in FEATURES} | {
+        "coverage": 1.0, "sentence_coverage": 1.0, "focus_near": 0.5, "dense": 0.812, "dense_margin": 0.023,
+        "type_ok": 1.0, "province_ok": 1.0, "phrase_coverage": 1.0, "kind_en": 1.0, "terms": 0.0}
+    scorer = default_scorer()
+    assert scorer.probability(features) >= scorer.threshold
+    assert vetoed(features)
+    assert not vetoed(features | {"terms": 0.69})  # one matchable word: the scorer decides
