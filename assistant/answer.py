@@ -274,6 +274,9 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     if tuning.use_year_check:
         # "năm 2023" asked, the answering passage is about 2024: a figure for another year
         missing = sorted(set(_YEAR_RE.findall(asked_text)) - set(_YEAR_RE.findall(answering.text)))
+    # "giá vàng hôm nay", "today's exchange rate": the reader's day, which an archived article
+    # speaks of only when it says so itself
+    missing += [said for said in _days_asked(question.folded.lower()) if said not in fold(answering.text).lower()]
     missing += unknown_mentions(
         question, index.article_words(answering.article), index.article_text(answering.article))
     support.missing = list(dict.fromkeys(missing))
@@ -350,6 +353,20 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
 
 _NUMBER_WORDS = {str(n): fold(word) for n, word in NUMBER_WORDS.items()}  # folded, as article_words are
 _COUNT_RE = re.compile(r"(?<![\w/.,])(\d{1,2})\s+(?=[^\W\d_])")
+# Days relative to the reader ("hôm nay", "tomorrow"), accent-folded, and how an article of that
+# day says it
+_READER_DAYS = {"hom nay": "hom nay", "toi nay": "toi nay", "ngay mai": "ngay mai", "cuoi tuan nay": "cuoi tuan nay",
+                "today": "hom nay", "todays": "hom nay", "tonight": "toi nay", "tomorrow": "ngay mai",
+                "this weekend": "cuoi tuan nay"}
+_READER_DAY_RE = re.compile(r"\b(" + "|".join(_READER_DAYS) + r")\b")
+
+
+def _days_asked(folded_question: str) -> list[str]:
+    """The days relative to the reader a question asks about, as an article would write them."""
+    return list(dict.fromkeys(_READER_DAYS[m.group(1)]
+                              for m in _READER_DAY_RE.finditer(folded_question.replace("'", "").replace("’", ""))))
+
+
 _YEAR_RE = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d.,]\d)")
 # "bao nhiêu tấn 1 năm", "giá vé bao nhiêu 1 lượt": a one before a unit of time or measure means
 # "per", which the article writes as "mỗi năm" or "/lượt"

@@ -131,3 +131,18 @@ def test_a_question_with_no_word_the_index_can_match_is_vetoed():
     assert scorer.probability(features) >= scorer.threshold
     assert vetoed(features)
     assert not vetoed(features | {"terms": 0.69})  # one matchable word: the scorer decides
+
+
+def test_a_question_about_the_readers_today_is_answered_only_by_a_passage_of_that_day(partners):
+    from assistant.answer import _days_asked
+
+    assert _days_asked("gia vang hom nay bao nhieu") == ["hom nay"]
+    assert _days_asked("what is todays usd to vnd exchange rate") == ["hom nay"]
+    assert _days_asked("cuoi tuan nay sa pa co tuyet khong, toi nay thi sao") == ["cuoi tuan nay", "toi nay"]
+    assert _days_asked("nam nay hop tac gi") == []
+    question = "Đồng Tháp hợp tác với Kon Tum về du lịch như thế nào?"
+    assert not partners.ask(question).abstained
+    # the article does not say "hôm nay": what it reports is not the reader's today
+    for asked in ("Hôm nay " + question[0].lower() + question[1:], "Ngày mai " + question[0].lower() + question[1:]):
+        answer = partners.ask(asked)
+        assert answer.abstained, (asked, answer.answer)
