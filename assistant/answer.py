@@ -356,8 +356,10 @@ _COUNT_RE = re.compile(r"(?<![\w/.,])(\d{1,2})\s+(?=[^\W\d_])")
 # Days relative to the reader ("hôm nay", "tomorrow"), accent-folded, and how an article of that
 # day says it
 _READER_DAYS = {"hom nay": "hom nay", "toi nay": "toi nay", "ngay mai": "ngay mai", "cuoi tuan nay": "cuoi tuan nay",
+                "hom qua": "hom qua", "toi qua": "toi qua", "tuan sau": "tuan sau", "tuan toi": "tuan toi",
                 "today": "hom nay", "todays": "hom nay", "tonight": "toi nay", "tomorrow": "ngay mai",
-                "this weekend": "cuoi tuan nay"}
+                "this weekend": "cuoi tuan nay", "yesterday": "hom qua", "yesterdays": "hom qua",
+                "last night": "toi qua", "next week": "tuan toi"}
 _READER_DAY_RE = re.compile(r"\b(" + "|".join(_READER_DAYS) + r")\b")
 
 

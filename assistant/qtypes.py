@@ -175,8 +175,10 @@ _UNITS = {
 # press writes before the figure, and the units written after it. A sentence answers only with
 # such a figure: "dân số 1.799.489", "1,8 triệu dân", "61.200 ha"; not "800 học sinh".
 _MEASURES = {
-    "population": (("dan so", "bao nhieu dan", "bao nhieu nguoi dan", "population"), ("dân số",),
+    "population": (("dan so", "bao nhieu dan", "bao nhieu nguoi dan", "bao nhieu nguoi song", "bao nhieu nguoi sinh song",
+                    "population", "how many people live", "how many inhabitants"), ("dân số",),
                    ("người", "dân", "nhân khẩu")),
+    "output": (("gdp", "grdp", "tong san pham"), ("gdp", "grdp", "tổng sản phẩm"), ("usd", "đồng", "%")),
     "area": (("dien tich", "total area", "area of", "land area", "rong bao nhieu"), ("diện tích",),
              ("km2", "km²", "ha", "héc-ta", "hécta", "m2", "m²", "dặm vuông", "mẫu", "ki-lô-mét vuông", "km vuông")),
     "capacity": (("cong suat", "installed capacity", "generating capacity", "power capacity"), ("công suất",),

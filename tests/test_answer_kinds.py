@@ -139,6 +139,7 @@ def test_a_question_about_the_readers_today_is_answered_only_by_a_passage_of_tha
     assert _days_asked("gia vang hom nay bao nhieu") == ["hom nay"]
     assert _days_asked("what is todays usd to vnd exchange rate") == ["hom nay"]
     assert _days_asked("cuoi tuan nay sa pa co tuyet khong, toi nay thi sao") == ["cuoi tuan nay", "toi nay"]
+    assert _days_asked("ket qua xo so hom qua") == ["hom qua"]
     assert _days_asked("nam nay hop tac gi") == []
     question = "Đồng Tháp hợp tác với Kon Tum về du lịch như thế nào?"
     assert not partners.ask(question).abstained

@@ -154,6 +154,10 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("measure", "có diện tích 3.942,62 km², dân số 4.412.264 người", "dien tich tinh moi la bao nhieu", True),
         ("measure", "tổng vốn 3.942 tỷ đồng", "dien tich tinh moi la bao nhieu", False),
         ("measure", "công suất thiết kế 1.200 MW", "Nhà máy có công suất bao nhiêu?", True),
+        ("measure", "dành tối thiểu 1.500 chỉ tiêu mỗi năm", "How many people live in Da Nang?", False),
+        ("measure", "Đà Nẵng có 1,2 triệu người", "How many people live in Da Nang?", True),
+        ("measure", "GDP năm 2024 đạt 476 tỷ USD", "GDP của Việt Nam năm 2024 là bao nhiêu?", True),
+        ("measure", "hơn 200 doanh nghiệp tham dự", "GDP của Việt Nam năm 2024 là bao nhiêu?", False),
         # an age in millions of years, an area in "km vuông", a ratio when a ratio is asked
         ("duration", "hóa thạch có niên đại 515 triệu năm", "Hóa thạch có niên đại bao nhiêu năm?", True),
         ("unit", "trong đó có 5.500.000 km vuông", "Rừng bao phủ bao nhiêu km vuông?", True),
