@@ -448,15 +448,13 @@ def _misspelt(word: str, article_words: set[str], article_text: str = "") -> boo
     """A foreign name one typing slip from the article's spelling ("Maastrich", "Sheeshanks",
     "Bedigo"): a letter left out, added, changed or two swapped, a plural s ("Merits" / "Merit"),
     or words run together ("Superbowl" / "Super Bowl"). Folded Vietnamese syllables are short and
-    differ from each other by one letter, so only names of six letters or more (five with an s)
-    that are no Vietnamese syllable are read so ("nguyen" is not "nguyet")."""
+    differ from each other by one letter, so only names of five letters or more that are no
+    Vietnamese syllable are read so ("nguyen" is not "nguyet")."""
     if len(word) < 5 or syllable_shaped(word):
         return False
     if word.endswith("s") and word[:-1] in article_words or word + "s" in article_words:
         return True
-    if len(word) < 6:
-        return False
-    if article_text and re.search(" " + " ?".join(word) + " ", article_text):
+    if article_text and len(word) >= 6 and re.search(" " + " ?".join(word) + " ", article_text):
         return True
     return any(
         other[:1] == word[:1] and abs(len(other) - len(word)) <= 1 and len(other) >= 5

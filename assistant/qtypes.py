@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 # a year, a day/month, a month; a year of any century when "năm" introduces it ("năm 1519"); a century
 _DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}/\d{1,2}\b|\btháng \d{1,2}\b|\bnăm \d{3,4}\b"
                       r"|\bthế k[ỷỉ] (?:\d{1,2}|[IVXL]+)\b"
-                      r"|\b\d+(?:[.,]\d+)?\s*(?:nghìn |ngàn |triệu |tỷ |tỉ )?năm trước\b", re.IGNORECASE)  # "66 triệu năm trước"
+                      r"|\b\d+(?:[.,]\d+)?\s*(?:nghìn |ngàn |triệu |tỷ |tỉ )?năm trước\b"  # "66 triệu năm trước"
+                      # "~74.000 BP", "năm 221 TCN", "từ 1321 đến 1323"
+                      r"|\b\d[\d.,]*\s*\(?(?:BP|TCN|SCN|trước Công nguyên|sau Công nguyên)\b"
+                      r"|\btừ \d{3,4} (?:đến|tới|-|–) \d{3,4}\b(?!\s+[a-zà-ỹđ])", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+")
 _RATIO_RE = re.compile(r"\b\d+\s*:\s*\d+\b")
 _RATIO_ASK_RE = re.compile(r"\b(?:ty le|ti le|ratio)\b")
@@ -85,9 +88,9 @@ _ORGANISATION_ASK_RE = re.compile(
 )
 # "tại TP Buôn Ma Thuột", "ở xã Hải An", "tại khu vực Trần Đề", "tại đầm Cù Mông", "đến thăm Trung
 # Quốc", "chảy qua Hẻm núi Rhine": a place named as where something is (after "đến", "về", "qua",
-# "thăm", "sang", "tới" only right away: "về các doanh nghiệp Hàn Quốc" is no place)
+# "thăm", "sang", "tới", "giữa" only right away: "về các doanh nghiệp Hàn Quốc" is no place)
 _PLACE_RE = re.compile(
-    r"\b(?:(?:tại|ở)\s+(?:[a-zà-ỹđ]+\s+){0,2}?|(?:đến|về|qua|thăm|sang|tới)\s+)"
+    r"\b(?:(?:tại|ở)\s+(?:[a-zà-ỹđ]+\s+){0,2}?|(?:đến|về|qua|thăm|sang|tới|giữa)\s+)"
     r"(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])"
 )
 # Cues on the accent-folded question for what kind of thing it asks for.

@@ -163,6 +163,12 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("unit", "trong đó có 5.500.000 km vuông", "Rừng bao phủ bao nhiêu km vuông?", True),
         ("percent", "với tỷ lệ 20:1", "Tỷ lệ người Anh so với người Pháp là bao nhiêu?", True),
         ("percent", "lúc 3:08", "Tăng bao nhiêu phần trăm?", False),
+        # years before the present or the common era, a span of years; a place after "giữa"
+        ("year", "bắt đầu từ ~74.000 (BP = Trước hiện tại)", "Bắt đầu khi nào?", True),
+        ("year", "xây năm 221 TCN", "Xây khi nào?", True),
+        ("year", "chỉ trị vì hai năm, từ 1321 đến 1323.", "Khi nào ông là hoàng đế?", True),
+        ("year", "từ 300 đến 500 con mỗi đàn", "Khi nào?", False),
+        ("place", "nằm giữa P và PSPACE", "Nằm ở đâu?", True),
     ],
 )
 def test_holds(kind, text, question, expected):
