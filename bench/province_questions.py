@@ -76,7 +76,8 @@ def main() -> None:
     ask_about = args.question or PROVINCE_QUESTION
 
     assistant = Assistant(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, tuning=TUNINGS[args.tuning]))
-    assistant.ensure_index()
+    # brought in line with --corpus: an index folder left by another corpus would be read as it is
+    assistant.reindex()
     listed = list(assistant.index.province_counts)
     rows = []
     if set(SEED_PARTNERS) <= set(listed):
