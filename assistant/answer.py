@@ -369,7 +369,8 @@ def _days_asked(folded_question: str) -> list[str]:
                               for m in _READER_DAY_RE.finditer(folded_question.replace("'", "").replace("’", ""))))
 
 
-_YEAR_RE = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d.,]\d)")
+# a year, also closing a date ("8/2026", "30/11/2025"), not inside a document number ("136/2024/QH15")
+_YEAR_RE = re.compile(r"(?:(?<![\d/.,])|(?<=\b\d/)|(?<=\b\d\d/))(?:19|20)\d\d(?![\d.,]\d)(?!/)")
 # "bao nhiêu tấn 1 năm", "giá vé bao nhiêu 1 lượt": a one before a unit of time or measure means
 # "per", which the article writes as "mỗi năm" or "/lượt"
 _PER_ONE_RE = re.compile(
@@ -418,12 +419,17 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
             continue
         if not token[0].isupper():
             continue
+        if re.fullmatch(r"[A-Z]{2,}s", token):
+            token = token[:-1]  # "MOUs", "SMEs": the acronym's plural
         acronym = (
             len(token) > 1
             and any(ch.isupper() for ch in token[1:])  # FIT, CSGT, VNeID
             and token.lower() not in lexical.STOPWORDS_EN  # "IT"
             and token.lower() not in glossary.EN_TO_VI  # "AI", "FDI": translated by the glossary
         )
+        if acronym and token.isupper() and len(token) >= 3 and article_text and re.search(
+                r" " + r"\w* ".join(fold(token).lower()) + r"\w* ", article_text):
+            continue  # the initials of words the article writes out: "NOXH", "nhà ở xã hội"
         if question.kind == "en" and not has_diacritics(token) and not acronym:
             continue
         folded = fold(token)
@@ -503,8 +509,11 @@ _GROUPED_NUMBER_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
 def _plain_number(number: str) -> str:
-    """A number without thousands separators: "2.400" (press) and "2,400" (English) are "2400"."""
-    return re.sub(r"[.,]", "", number) if _GROUPED_NUMBER_RE.fullmatch(number) else number
+    """A number without thousands separators: "2.400" (press) and "2,400" (English) are "2400"; a
+    decimal is written with a comma ("1.2" in English is "1,2" in the press)."""
+    if _GROUPED_NUMBER_RE.fullmatch(number):
+        return re.sub(r"[.,]", "", number)
+    return number.replace(".", ",") if re.fullmatch(r"\d+\.\d{1,2}", number) else number
 
 
 def _vietnamese_names(tokens: list[str]) -> list[str]:

@@ -46,13 +46,14 @@ _DURATION_RE = re.compile(
 # An amount of money: a currency ("45 tỷ đồng", "1,2 triệu USD") or billions alone ("18.950 tỷ"), not
 # other magnitudes ("8,5 triệu tấn", "3 tỷ m3"); or a share ("how much did costs drop": by 18%).
 _MONEY_RE = re.compile(
-    r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh)(?!\w)|\d[\d.,]*\s*\$"
+    r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh|us cent|cent)(?!\w)|\d[\d.,]*\s*\$"
     r"|\$\s*\d|\d[\d.,]*\s*(?:tỷ|tỉ)(?!\s*(?:m3|m³|kwh|lít|tấn|người|lượt|con|cây|đơn vị|sản phẩm))(?!\w)"
     r"|\d[\d.,]*\s*%",
     re.IGNORECASE,
 )
 _PRICE_RE = re.compile(
-    r"(?<![\d.,])\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh)(?!\w)"
+    r"(?<![\d.,])\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh|"
+    r"us cent|cent)(?!\w)"
     r"|\$\s*\d[\d.,]*(?!\s*(?:billion|bn|tỷ))",
     re.IGNORECASE,
 )
@@ -91,7 +92,7 @@ _ORGANISATION_ASK_RE = re.compile(
 # "thăm", "sang", "tới", "giữa" only right away: "về các doanh nghiệp Hàn Quốc" is no place)
 _PLACE_RE = re.compile(
     r"\b(?:(?:tại|ở)\s+(?:[a-zà-ỹđ]+\s+){0,2}?|(?:đến|về|qua|thăm|sang|tới|giữa)\s+)"
-    r"(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐ])"
+    r"(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ])"
 )
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {
@@ -207,6 +208,8 @@ def asked_units(question: str) -> list[str]:
         # the unit follows the cue, maybe after one word ("bao nhiêu nghìn tấn"); the longest
         # spelling wins ("km vuông" is km², not km)
         for i in range(2):
+            if i == 1 and after[:1] and after[0] in ("mot", "1", "moi", "per", "a", "each"):
+                break  # "bao nhiêu một tấn", "bao nhiêu 1 ha": a rate per unit, not a quantity in it
             found = max(
                 ((len(sp.split()), unit) for unit, (spellings, _) in _UNITS.items() for sp in spellings
                  if " ".join(after[i:i + len(sp.split())]) == sp),

@@ -223,6 +223,22 @@ def test_a_long_foreign_name_one_typing_slip_from_the_article_is_known():
     assert unknown_mentions(analyse_question("Ông Nguyet dự gì?"), words) == ["Nguyet"]
 
 
+def test_numbers_dates_and_acronyms_written_otherwise_are_known():
+    from assistant.answer import _YEAR_RE, unknown_mentions
+    from assistant.questions import analyse_question
+
+    # a year closing a date counts, one inside a document number does not
+    assert _YEAR_RE.findall("tháng 8/2026, ngày 30/11/2025, Nghị quyết 136/2024/QH15") == ["2026", "2025"]
+    text = " chi tieu nha o xa hoi cua bac ninh moi van dong vien don 1,2 trieu luot khach "
+    words = set(text.split())
+    for question in ("chi tieu NOXH cua Bac Ninh la bao nhieu",  # the initials of "nhà ở xã hội"
+                     "moi VDV tieu bao nhieu",
+                     "Who will welcome 1.2 million visitors?"):  # an English decimal point
+        assert unknown_mentions(analyse_question(question), words, text) == [], question
+    assert unknown_mentions(analyse_question("chi tieu BSR la gi"), words, text) == ["BSR"]
+    assert unknown_mentions(analyse_question("Who will welcome 1.3 million visitors?"), words, text) == ["1.3"]
+
+
 def test_a_century_or_decade_the_article_writes_otherwise_is_known():
     from assistant.answer import unknown_mentions
     from assistant.lexical import surface_words

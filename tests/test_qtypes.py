@@ -65,6 +65,7 @@ def holds(kind, text, question):
         ("Chuyên gia về lĩnh vực gì?", set()),
         ("Giá trị cốt lõi là gì?", set()),
         ("Hóa thạch có niên đại bao nhiêu năm?", {"count", "duration"}),  # an age, not a length
+        ("Đơn giá là bao nhiêu một tấn?", {"count", "money", "price"}),  # per tonne: no unit asked
     ],
 )
 def test_question_types(question, expected):
@@ -169,6 +170,10 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         ("year", "chỉ trị vì hai năm, từ 1321 đến 1323.", "Khi nào ông là hoàng đế?", True),
         ("year", "từ 300 đến 500 con mỗi đàn", "Khi nào?", False),
         ("place", "nằm giữa P và PSPACE", "Nằm ở đâu?", True),
+        ("place", "đặt tại chân đèo Ô Quy Hồ", "Trung tâm đặt ở đâu?", True),  # a capital with diacritics
+        # a price in cents; "một tấn" after "bao nhiêu" is per tonne, not a quantity in tonnes
+        ("price", "giá khoảng 6,95 US cent/kWh", "EVN mua điện với giá bao nhiêu?", True),
+        ("price", "ở mức 385.000 đồng/tấn", "Đơn giá là bao nhiêu một tấn?", True),
     ],
 )
 def test_holds(kind, text, question, expected):
