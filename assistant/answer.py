@@ -274,7 +274,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     if tuning.use_year_check:
         # "năm 2023" asked, the answering passage is about 2024: a figure for another year
         missing = sorted(set(_YEAR_RE.findall(asked_text)) - set(_YEAR_RE.findall(answering.text)))
-    # "giá vàng hôm nay", "today's exchange rate": the reader's day, which an archived article
+    # "giá điện hôm nay", "tomorrow's ferry times": the reader's day, which an archived article
     # speaks of only when it says so itself
     missing += [said for said in _days_asked(question.folded.lower()) if said not in fold(answering.text).lower()]
     missing += unknown_mentions(
@@ -429,7 +429,7 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
         )
         if acronym and token.isupper() and len(token) >= 3 and article_text and re.search(
                 r" " + r"\w* ".join(fold(token).lower()) + r"\w* ", article_text):
-            continue  # the initials of words the article writes out: "NOXH", "nhà ở xã hội"
+            continue  # the initials of words the article writes out: "BHXH", "bảo hiểm xã hội"
         if question.kind == "en" and not has_diacritics(token) and not acronym:
             continue
         folded = fold(token)

@@ -43,7 +43,7 @@ def vetoed(features: dict[str, float]) -> bool:
     """Disagreement the answer cannot survive, whatever the other signals: a name, number or year
     of the question that the answering article lacks, a sentence without the kind of thing asked,
     a passage not about the province named, an accent-free question none of whose word pairs
-    occurs, a question with no word the index can match ("abc xyz", an English question none of
+    occurs, a question with no word the index can match (a few made-up letters, an English question none of
     whose words the glossary knows: only the dense model, always ~0.8 similar, found its passage).
     Each alone abstained on 0-2.5% of the answerable questions of the fitting sets and on 0.6-31%
     of the unanswerable ones (docs/quality.md); the scorer is fitted on the rest."""

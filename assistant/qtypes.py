@@ -40,20 +40,20 @@ _DURATION_RE = re.compile(
     r"\b\d+(?:,\d+)?\s*(?:nghìn |ngàn |triệu |tỷ |tỉ )?(?:năm|tháng|tuần|ngày|giờ|tiếng|phút|years?|months?|weeks?|"
     r"days?|hours?|minutes?)\b"
     # spelled out or approximate: "mười năm", "vài tháng", "nhiều thế kỷ"
-    r"|\b(?:hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy|nhiều)\s+(?:năm|tháng|tuần|ngày|giờ|tiếng|thế kỷ|thập kỷ)\b",
+    rf"|\b(?:{'|'.join(NUMBER_WORDS.values())}|vài|mấy|nhiều)\s+(?:năm|tháng|tuần|ngày|giờ|tiếng|thế kỷ|thập kỷ)\b",
     re.IGNORECASE,
 )
 # An amount of money: a currency ("45 tỷ đồng", "1,2 triệu USD") or billions alone ("18.950 tỷ"), not
 # other magnitudes ("8,5 triệu tấn", "3 tỷ m3"); or a share ("how much did costs drop": by 18%).
+_CURRENCIES = r"(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh|us cent|cent)(?!\w)"
 _MONEY_RE = re.compile(
-    r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh|us cent|cent)(?!\w)|\d[\d.,]*\s*\$"
+    r"\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s*)?" + _CURRENCIES + r"|\d[\d.,]*\s*\$"
     r"|\$\s*\d|\d[\d.,]*\s*(?:tỷ|tỉ)(?!\s*(?:m3|m³|kwh|lít|tấn|người|lượt|con|cây|đơn vị|sản phẩm))(?!\w)"
     r"|\d[\d.,]*\s*%",
     re.IGNORECASE,
 )
 _PRICE_RE = re.compile(
-    r"(?<![\d.,])\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu)\s*)?(?:đồng|usd|vnd|vnđ|euro|eur|yên|nhân dân tệ|đô la|đô-la|bảng anh|"
-    r"us cent|cent)(?!\w)"
+    r"(?<![\d.,])\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu)\s*)?" + _CURRENCIES +
     r"|\$\s*\d[\d.,]*(?!\s*(?:billion|bn|tỷ))",
     re.IGNORECASE,
 )
@@ -174,7 +174,7 @@ _UNITS = {
     "phút": (("phut", "minutes"), ("phút",)),
     "giờ": (("gio", "tieng", "hours"), ("giờ", "tiếng")),
 }
-# Measured quantities a question may ask for without naming the unit ("Dân số Hà Nội là bao
+# Measured quantities a question may ask for without naming the unit ("Dân số Huế là bao
 # nhiêu?", "What is the population of ..."): the cues in the accent-folded question, the noun the
 # press writes before the figure, and the units written after it. A sentence answers only with
 # such a figure: "dân số 1.799.489", "1,8 triệu dân", "61.200 ha"; not "800 học sinh".
@@ -209,7 +209,7 @@ def asked_units(question: str) -> list[str]:
         # spelling wins ("km vuông" is km², not km)
         for i in range(2):
             if i == 1 and after[:1] and after[0] in ("mot", "1", "moi", "per", "a", "each"):
-                break  # "bao nhiêu một tấn", "bao nhiêu 1 ha": a rate per unit, not a quantity in it
+                break  # "bao nhiêu một lít", "bao nhiêu 1 m2": a rate per unit, not a quantity in it
             found = max(
                 ((len(sp.split()), unit) for unit, (spellings, _) in _UNITS.items() for sp in spellings
                  if " ".join(after[i:i + len(sp.split())]) == sp),
@@ -222,7 +222,6 @@ def asked_units(question: str) -> list[str]:
     return units
 
 
-@lru_cache(maxsize=256)
 def asked_measures(question: str) -> tuple[str, ...]:
     """The measured quantities (_MEASURES) a question asks for without naming a unit ("dân số ... bao nhiêu")."""
     q = " " + " ".join(fold(question).replace("?", " ").split()) + " "
@@ -231,14 +230,18 @@ def asked_measures(question: str) -> tuple[str, ...]:
     return tuple(name for name, (cues, _, _) in _MEASURES.items() if any(f" {cue} " in q for cue in cues))
 
 
+# per quantity: a number in one of its units, or a number within five words after its noun
+_MEASURE_RES = {
+    name: (re.compile(_NUMBER_UNIT.format("|".join(re.escape(u) for u in units))),
+           re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(n) for n in nouns)})(?!\w)(?:\W+[^\W\d_]+){{0,5}}\W+\d"))
+    for name, (_, nouns, units) in _MEASURES.items()
+}
+
+
 def _holds_measure(name: str, text: str) -> bool:
     """A figure of that quantity: a number in one of its units, or a number right after its noun."""
-    _, nouns, units = _MEASURES[name]
     lowered = text.lower()
-    if re.search(_NUMBER_UNIT.format("|".join(re.escape(u) for u in units)), lowered):
-        return True
-    nouns_re = "|".join(re.escape(n) for n in nouns)
-    return bool(re.search(rf"(?<!\w)(?:{nouns_re})(?!\w)(?:\W+[^\W\d_]+){{0,5}}\W+\d", lowered))
+    return any(pattern.search(lowered) for pattern in _MEASURE_RES[name])
 
 
 def question_types(question: str) -> set[str]:
@@ -250,7 +253,7 @@ def question_types(question: str) -> set[str]:
         if pattern.search(q):
             found.add(kind)
     if "province" in found and has_diacritics(question) and not re.search(
-            r"\b(?:tỉnh|địa phương|tỉnh thành|province|provinces|locality|localities|city)\s+(?:nào|\?)?",
+            r"\b(?:tỉnh|địa phương|tỉnh thành|province|provinces|locality|localities|city)\s",
             question.lower()):
         found.discard("province")  # "Vệ tinh nào" (which satellite) is folded as "tỉnh nào"
     if re.search(r" gia tri\b", q) and " bao nhieu" in q:
@@ -286,7 +289,7 @@ def question_types(question: str) -> set[str]:
         found.discard("money")  # "who is asked to fund ...": the budget is the topic, not the ask
     if asked_measures(question) and not found & {"unit", "length", "duration", "year", "money", "percent"}:
         # "Dân số ... là bao nhiêu?": a population figure, not any number (a share, a length or a
-        # sum asked is checked as such: "bao nhiêu phần trăm dân số", "giải tỏa công suất ... dài bao nhiêu")
+        # sum asked is checked as such: "bao nhiêu phần trăm dân số", "đường dây công suất ... dài bao nhiêu")
         found.add("measure")
     return found
 
@@ -302,10 +305,9 @@ def _counts_named(folded_question: str) -> frozenset[str]:
                      if any(re.search(rf"\b{w}\b", folded_question) for w in words))
 
 
-def _foreign_name_not_asked(text: str, question: "Question") -> bool:
-    """A foreign name ("Virgin Media", "BSkyB") that is not in the question: some word of it is no
-    Vietnamese syllable ("Nam Trung" is a Vietnamese name typed without diacritics)."""
-    names = [m.group(0) for m in _LATIN_NAME_RE.finditer(text)] + _MIXED_CASE_RE.findall(text)
+def _foreign_name_not_asked(names: list[str], question: "Question") -> bool:
+    """One of these names is foreign and not in the question: some word of it is no Vietnamese
+    syllable ("Nam Trung" is a Vietnamese name typed without diacritics)."""
     return any(name not in question.text and not all(syllable_shaped(w.lower()) for w in name.split())
                for name in names)
 
@@ -335,7 +337,7 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
             for unit in question.units
         )
     if kind == "measure":
-        return all(_holds_measure(name, text) for name in asked_measures(question.text))
+        return all(_holds_measure(name, text) for name in question.measures)
     if kind == "count":
         # a number the question itself mentions ("phase 2") is not an answer to "how many"; a
         # number may be spelled out ("sáu lần", "hai mươi tỉnh")
@@ -349,7 +351,7 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
         if _PERSON_RE.search(text) or any(not find_provinces(m.group(0)) for m in _LATIN_NAME_RE.finditer(text)):
             return True
         # one foreign name the question does not give ("Simon làm quản lý đầu tiên", "cả Tesla và Edison")
-        if any(not syllable_shaped(w.lower()) and w not in question.text for w in _FOREIGN_WORD_RE.findall(text)):
+        if _foreign_name_not_asked(_FOREIGN_WORD_RE.findall(text), question):
             return True
         # "who is called on to help?" is answered by groups ("các doanh nghiệp, các nhà hảo
         # tâm"); "Ai là giám đốc?" / "who heads ...?" only by a name
@@ -358,7 +360,8 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
     if kind == "organisation":
         # or a foreign name the question does not give ("Virgin Media", "BSkyB" asked): brands
         # and companies abroad carry no "Công ty"
-        return bool(_ORGANISATION_RE.search(text)) or _foreign_name_not_asked(text, question)
+        return bool(_ORGANISATION_RE.search(text)) or _foreign_name_not_asked(
+            [m.group(0) for m in _LATIN_NAME_RE.finditer(text)] + _MIXED_CASE_RE.findall(text), question)
     if kind == "place":  # "tại TP Buôn Ma Thuột": a place named as where something is, not any province
         return bool(_PLACE_RE.search(text))
     return True

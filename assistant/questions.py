@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from . import glossary
 from .errors import QuestionError
 from .provinces import find_provinces
-from .qtypes import asked_units, counted_words, question_types
+from .qtypes import asked_measures, asked_units, counted_words, question_types
 from .synonyms import synonym_groups
 from .text import expand_shorthand, fold, has_diacritics
 from .tuning import DEFAULT_TUNING, Tuning
@@ -51,6 +51,7 @@ class Question:
     provinces: tuple[str, ...] = ()
     types: frozenset[str] = frozenset()  # what it asks for: year, count, money, person, ... (qtypes)
     units: tuple[str, ...] = ()  # measurement units a count asks in ("ha", "km")
+    measures: tuple[str, ...] = ()  # quantities asked without a unit ("population", "area": qtypes._MEASURES)
     numbers: frozenset[str] = frozenset()  # numbers it mentions (they are not answers to "how many")
     counted: tuple[str, ...] = ()  # folded words of the noun a count question counts
     expansion: tuple[str, ...] = ()  # English questions: Vietnamese equivalents of its terms
@@ -105,6 +106,7 @@ def analyse_question(question: str, tuning: Tuning = DEFAULT_TUNING) -> Question
         provinces=tuple(find_provinces(question)),
         types=frozenset(types),
         units=tuple(asked_units(question)),
+        measures=asked_measures(question),
         numbers=frozenset(n.lstrip("0") or "0" for n in _NUMBER_RE.findall(question)),
         counted=tuple(counted),
         expansion=tuple(dict.fromkeys(vi for group in groups for vi in group)),
