@@ -339,6 +339,8 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
     if kind == "measure":
         return all(_holds_measure(name, text) for name in question.measures)
     if kind == "count":
+        if not names_counted(text, question):
+            return False  # "bao nhiêu giường bệnh": a number of something else does not answer
         # a number the question itself mentions ("phase 2") is not an answer to "how many"; a
         # number may be spelled out ("sáu lần", "hai mươi tỉnh")
         if _numbers(text) - question.numbers:
@@ -365,6 +367,68 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
     if kind == "place":  # "tại TP Buôn Ma Thuột": a place named as where something is, not any province
         return bool(_PLACE_RE.search(text))
     return True
+
+
+# After "bao nhiêu" / "mấy": words that are not what is counted (a time, money, a share, a
+# measure word, a unit) — such questions are checked by their own kind, or count nothing named.
+_NOT_COUNTED_VI = frozenset(
+    """năm tháng tuần ngày giờ tiếng phút giây tuổi lần thời gian tiền vốn đồng phần trăm % nghìn ngàn
+    triệu tỷ tỉ lâu xa trên dưới mỗi pound feet dặm inch gallon lít kg mét""".split()
+) | lexical.STOP_EXACT
+_NOT_COUNTED_FOLDED = frozenset(fold(w) for w in _NOT_COUNTED_VI)
+# Nouns that say little of what is counted: a classifier ("lượt khách", "căn nhà") or a general
+# noun ("nội dung trọng tâm", "nhóm nhiệm vụ"); the press may write either it or the word after it.
+_GENERAL_NOUNS = tuple(tuple(noun.split()) for noun in (
+    "người con chiếc cái căn ngôi lượt tấm bức quả cây loại loài nhóm mục phần khoản đợt".split()
+    + ["đơn vị", "nội dung", "vấn đề", "lĩnh vực", "hạng mục", "nhiệm vụ", "hoạt động"]))
+# an amount of a mass, a volume, energy or land: what a bare noun may be measured in ("bao nhiêu
+# nước": "12 m3/giây"; "bao nhiêu rừng": "1.500 ha"), not a distance (the way there is no answer)
+_PHYSICAL_RE = re.compile(_NUMBER_UNIT.format("|".join(re.escape(u) for u in (
+    "tấn", "kg", "lít", "m3", "m³", "mét khối", "kwh", "mwh", "gwh", "mw", "kw", "gw", "ha", "héc-ta",
+    "km2", "km²", "m2", "m²", "thùng", "teu", "dwt"))))
+# English: the noun after "how many" ends before a verb or preposition ("how many hotel rooms did ...")
+_EN_NOUN_END_RE = re.compile(
+    r"\b(?:did|does|do|are|were|is|was|have|has|had|will|would|can|could|should|in|at|of|for|on|from|to|by|"
+    r"with|across|during|per|under|that|which|who)\b|[?,.]")
+
+
+def counted_noun(text: str, kind: str) -> tuple[tuple[str, ...], bool]:
+    """What a count question counts, as the words an answer names it by, and whether it may be a
+    mass measured in a unit: "bao nhiêu giường bệnh" -> (("giường",), True); "bao nhiêu lượt
+    khách" -> (("lượt", "khách"), False); "how many hotel rooms" -> (("khach", "san"), False) from
+    the glossary (folded). No words when the question counts nothing named (a time, an amount of
+    money) or, in English, nothing the glossary knows."""
+    if kind == "en":
+        m = re.search(r"\bhow many\s+(.*)", text.lower())
+        if not m:
+            return (), False
+        groups = glossary.expand_english_groups(_EN_NOUN_END_RE.split(m.group(1), maxsplit=1)[0])
+        # any syllable of the head noun's equivalents ("tourists": du khách -> "lượt khách"): the
+        # glossary gives one or two of the ways the press words a thing
+        return tuple(dict.fromkeys(w for vi in groups[-1] for w in fold(vi).lower().split())) if groups else (), False
+    accents = kind == "vi"
+    lowered = " ".join(re.findall(r"[^\W_]+|%|[^\w\s]", (text if accents else fold(text)).lower()))
+    m = re.search((r"\b(?:bao nhiêu|mấy)\s+" if accents else r"\bbao nhieu\s+") + r"([\w%\s]*)", lowered)
+    words = m.group(1).split()[:4] if m else []  # up to a punctuation mark: "bao nhiêu, riêng X bao nhiêu"
+    not_counted = _NOT_COUNTED_VI if accents else _NOT_COUNTED_FOLDED
+    if not words or words[0] in not_counted or words[0][:1].isdigit():
+        return (), False
+    for general in _GENERAL_NOUNS:
+        if tuple(words[:len(general)]) == (general if accents else tuple(fold(w) for w in general)):
+            after = words[len(general):len(general) + 1]
+            return (words[0], *(w for w in after if w not in not_counted)), False
+    return (words[0],), True
+
+
+def names_counted(text: str, question: "Question") -> bool:
+    """Whether a sentence names what the count question counts, or holds a quantity in a unit of
+    it (true when it counts nothing named)."""
+    if not question.count_noun:
+        return True
+    words = " " + " ".join(re.findall(r"[^\W_]+", (text if question.kind == "vi" else fold(text)).lower())) + " "
+    if any(f" {noun} " in words for noun in question.count_noun):
+        return True
+    return question.count_mass and bool(_PHYSICAL_RE.search(text.lower()))
 
 
 _COUNT_CUE_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\s+((?:\w+\s*){1,2})")

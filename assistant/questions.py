@@ -13,12 +13,14 @@ from dataclasses import dataclass, replace
 from . import glossary
 from .errors import QuestionError
 from .provinces import find_provinces
-from .qtypes import asked_measures, asked_units, counted_words, question_types
+from .qtypes import asked_measures, asked_units, counted_noun, counted_words, question_types
 from .synonyms import synonym_groups
 from .text import expand_shorthand, fold, has_diacritics
 from .tuning import DEFAULT_TUNING, Tuning
 
 _NUMBER_RE = re.compile(r"\d+")
+# a count asked beside a figure of its own kind ("bao nhiêu tiền", "bao nhiêu ha") counts nothing named
+_OTHER_FIGURES = frozenset({"money", "percent", "price", "unit", "measure", "length", "duration", "year"})
 # The noun that names the kind of answer: "lĩnh vực nào", "những nội dung gì", "what areas",
 # "which sectors". The answer is an instance of it, so a passage need not contain the noun itself.
 _ANSWER_NOUN_VI_RE = re.compile(r"((?:[^\W\d_]+ ){1,2})(?:nao|gi)\b")
@@ -54,6 +56,8 @@ class Question:
     measures: tuple[str, ...] = ()  # quantities asked without a unit ("population", "area": qtypes._MEASURES)
     numbers: frozenset[str] = frozenset()  # numbers it mentions (they are not answers to "how many")
     counted: tuple[str, ...] = ()  # folded words of the noun a count question counts
+    count_noun: tuple[str, ...] = ()  # words an answer names the counted thing by (qtypes.counted_noun)
+    count_mass: bool = False  # ... or a bare noun, which a quantity in a unit may answer ("bao nhiêu nước")
     expansion: tuple[str, ...] = ()  # English questions: Vietnamese equivalents of its terms
     expansion_groups: tuple[tuple[str, ...], ...] = ()  # ... per English term
     acronyms: tuple[tuple[str, str], ...] = ()  # ("CNTT", "công nghệ thông tin")
@@ -97,6 +101,7 @@ def analyse_question(question: str, tuning: Tuning = DEFAULT_TUNING) -> Question
     types = question_types(question)
     counted = counted_words(question, english=kind == "en") if types & {"count", "money", "percent"} else []
     folded = " ".join(fold(question).split())
+    count_noun, count_mass = _count_noun(question, kind, types, acronyms)
     return Question(
         asked=asked,
         text=question,
@@ -109,11 +114,24 @@ def analyse_question(question: str, tuning: Tuning = DEFAULT_TUNING) -> Question
         measures=asked_measures(question),
         numbers=frozenset(n.lstrip("0") or "0" for n in _NUMBER_RE.findall(question)),
         counted=tuple(counted),
+        count_noun=count_noun,
+        count_mass=count_mass,
         expansion=tuple(dict.fromkeys(vi for group in groups for vi in group)),
         expansion_groups=tuple(tuple(g) for g in groups),
         acronyms=tuple(acronyms),
         synonyms=tuple((phrase, tuple(group)) for phrase, group in synonyms),
     )
+
+
+def _count_noun(question: str, kind: str, types: set[str],
+                acronyms: list[tuple[str, str]]) -> tuple[tuple[str, ...], bool]:
+    """What a count question counts (qtypes.counted_noun), an acronym also as its words ("dn", "doanh nghiệp")."""
+    if "count" not in types or types & _OTHER_FIGURES:
+        return (), False
+    noun, mass = counted_noun(question, kind)
+    spelled = [words.lower() if kind == "vi" else fold(words).lower()
+               for acronym, words in acronyms if fold(acronym).lower() in {fold(w) for w in noun}]
+    return tuple(dict.fromkeys([*noun, *spelled])), mass
 
 
 def _answer_noun(folded: str, kind: str) -> tuple[str, ...]:
