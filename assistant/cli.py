@@ -92,6 +92,12 @@ def _ensure_index(assistant) -> None:
         click.echo(summary.line(), err=True)
         for err in summary.errors:
             click.echo(f"error: {err}", err=True)
+        return
+    from .indexer import corpus_drift
+
+    drift = corpus_drift(assistant.settings)
+    if drift:
+        click.echo(f"notice: {drift}", err=True)
 
 
 @click.group()

@@ -210,6 +210,31 @@ def index_state(settings: Settings) -> str:
             "run `assistant index` to finish it")
 
 
+def corpus_drift(settings: Settings) -> str:
+    """What the corpus folder and the embedded live index disagree on, by article file ("" when
+    they list the same articles, or when there is no manifest to compare with: a server's index,
+    or one being written). Questions are answered from the index as built, so a user who points
+    --corpus at other articles, or adds some without `assistant index`, is told."""
+    if not make_backend(settings).has_manifest:
+        return ""
+    manifest = read_manifest(settings.index_dir)
+    corpus_dir = Path(settings.corpus_dir)
+    if not manifest or manifest.get("stamp") != index_stamp(settings.index_dir) or not corpus_dir.is_dir():
+        return ""
+    files, _ = scan_corpus(corpus_dir)
+    on_disk = {path.relative_to(corpus_dir).as_posix() for path in files}
+    indexed = set(manifest.get("articles", {}))
+    parts = []
+    for names, what in ((on_disk - indexed, "not in the index"), (indexed - on_disk, "no longer in the corpus folder")):
+        if names:
+            shown = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")
+            parts.append(f"{len(names)} article{'s' if len(names) > 1 else ''} {what} ({shown})")
+    if not parts:
+        return ""
+    return (f"{' and '.join(parts)}: answers come from the index as it was built; run `assistant index` "
+            f"to bring {settings.index_dir} in line with {settings.corpus_dir}")
+
+
 def _lock_holder(path: str) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8").strip()

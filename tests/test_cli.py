@@ -193,6 +193,22 @@ def test_index_twice_changes_nothing(shared):
     assert status["chunks"] == TOTAL_PASSAGES, "re-indexing must not duplicate passages"
 
 
+def test_ask_against_an_index_of_other_articles_says_so_and_answers_from_the_index(shared, tmp_path):
+    corpus = make_corpus(tmp_path / "other", with_seed=False)  # the fixtures without the seed ...
+    (corpus / "bai-moi.txt").write_text("Bài mới\n\nMột bài báo chưa được lập chỉ mục.\n", encoding="utf-8")
+    result = cli("ask", NGHE_AN_QUESTION, "--json", "--corpus", str(corpus), "--index", str(shared / "index"))
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if line.startswith("notice: ")]
+    assert notices == [
+        f"notice: 1 article not in the index (bai-moi.txt) and 1 article no longer in the corpus folder "
+        f"({SEED_NAME}): answers come from the index as it was built; run `assistant index` to bring "
+        f"{shared / 'index'} in line with {corpus}"
+    ], result.stderr
+    assert "2003" in json.loads(result.stdout)["answer"], "the index as built still answers"
+    same = cli("ask", NGHE_AN_QUESTION, "--json", *opts(shared))
+    assert "notice:" not in same.stderr, same.stderr
+
+
 # --- bad input ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
