@@ -62,7 +62,9 @@ _PRICE_CHANGE_RE = re.compile(
     r"\b(?:giam|tang|re hon|cao hon|dat hon|thap hon|chenh|rise|rose|risen|fall|fell|fallen|drop\w*|cut|"
     r"cheaper|higher|lower|increase\w*|decrease\w*|reduc\w*|discount\w*|more|less)\b"
 )
-_PERSON_RE = re.compile(r"\b(ông|bà)\s+[A-ZĐ]|\b[A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+ [A-ZĐ][^\W\d_]+\b")
+# a capital letter of Vietnamese, diacritics included ("Ánh", "Ô Quy Hồ")
+_CAPITAL = "[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
+_PERSON_RE = re.compile(rf"\b(ông|bà)\s+{_CAPITAL}|\b{_CAPITAL}[^\W\d_]+ {_CAPITAL}[^\W\d_]+ {_CAPITAL}[^\W\d_]+\b")
 # a foreign name, in letters without diacritics: "Peyton Manning", "John C. Messenger" (not a
 # province written so: "Gia Lai", "Kon Tum")
 _LATIN_NAME_RE = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z]+\b")
@@ -92,7 +94,7 @@ _ORGANISATION_ASK_RE = re.compile(
 # "thăm", "sang", "tới", "giữa" only right away: "về các doanh nghiệp Hàn Quốc" is no place)
 _PLACE_RE = re.compile(
     r"\b(?:(?:tại|ở)\s+(?:[a-zà-ỹđ]+\s+){0,2}?|(?:đến|về|qua|thăm|sang|tới|giữa)\s+)"
-    r"(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ])"
+    rf"(?:TP\.?|thành phố|tỉnh|huyện|thị xã|xã|phường|{_CAPITAL})"
 )
 # Cues on the accent-folded question for what kind of thing it asks for.
 _QTYPES = {

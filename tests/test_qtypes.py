@@ -129,6 +129,9 @@ def test_a_who_question_about_helpers_is_answered_by_groups_but_an_identity_ques
         # a foreign name without diacritics is a person; a province written so is not
         ("person", "Peyton Manning dẫn đầu đội", "Ai là đội trưởng?", True),
         ("person", "bản dịch của John C. Messenger", "Ai là dịch giả?", True),
+        # a name whose words open with a capital carrying diacritics
+        ("person", "Giám đốc là Lê Thị Ánh.", "Ai là giám đốc?", True),
+        ("person", "Giám đốc là người địa phương.", "Ai là giám đốc?", False),
         ("person", "hợp tác với Gia Lai và Kon Tum", "Ai là dịch giả?", False),
         ("money", "nhận 5 triệu đô la tiền mặt", "Nhận bao nhiêu tiền?", True),
         # "X years ago", and a duration spelled out
