@@ -430,6 +430,10 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
         if acronym and token.isupper() and len(token) >= 3 and article_text and re.search(
                 r" " + r"\w* ".join(fold(token).lower()) + r"\w* ", article_text):
             continue  # the initials of words the article writes out: "BHXH", "bảo hiểm xã hội"
+        if acronym and token.isupper() and len(token) == 2 and article_text and any(
+                find_provinces(m.group(1)) for m in re.finditer(
+                    r"(?<= )(" + r"\w* ".join(fold(token).lower()) + r"\w*)(?= )", article_text)):
+            continue  # two letters are too few for any words, but a province's initials are read so: "HP", "Hải Phòng"
         if question.kind == "en" and not has_diacritics(token) and not acronym:
             continue
         folded = fold(token)

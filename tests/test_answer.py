@@ -239,6 +239,18 @@ def test_numbers_dates_and_acronyms_written_otherwise_are_known():
     assert unknown_mentions(analyse_question("Who will welcome 1.3 million visitors?"), words, text) == ["1.3"]
 
 
+def test_two_letters_are_a_province_only_when_they_spell_one_the_article_names():
+    from assistant.answer import unknown_mentions
+    from assistant.questions import analyse_question
+
+    text = " ubnd tp hai phong va tinh bac ninh ky ket hop tac hoc phi "
+    words = set(text.split())
+    assert unknown_mentions(analyse_question("lanh dao HP ky ket voi Bac Ninh ngay nao"), words, text) == []
+    # the same two letters as other words ("học phí") or a province the article does not name
+    assert unknown_mentions(analyse_question("lanh dao HN ky ket voi Bac Ninh ngay nao"), words, text) == ["HN"]
+    assert unknown_mentions(analyse_question("gia HP bao nhieu"), {"hoc", "phi"}, " hoc phi ") == ["HP"]
+
+
 def test_a_century_or_decade_the_article_writes_otherwise_is_known():
     from assistant.answer import unknown_mentions
     from assistant.lexical import surface_words
