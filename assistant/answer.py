@@ -178,12 +178,12 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
     # person) may take its sentence from any of the top passages.
     descriptive = (tuning.descriptive_one_passage and not kinds and bool(asked) and not not_provinces
                    and not _GROUP_RE.search(question.folded.lower()))
-    items = coverage_items(question, index, folded, keys, corpus_stats, tuning.answer_noun)
+    items = coverage_items(question, index, folded, keys, corpus_stats, skip_answer_noun=False)
     # the noun naming the kind of answer ("lĩnh vực" in "lĩnh vực nào") helps pick the sentence that
     # names it, but a province's own passage need not use it: answer-or-abstain leaves it out (and
     # reads the sentence with its article's title)
     support_items = items
-    if descriptive and not tuning.answer_noun:
+    if descriptive:
         support_items = coverage_items(question, index, folded, keys, None, skip_answer_noun=True)
     ranks = list(range(min(len(hits), tuning.answer_passages)))
     if descriptive:
@@ -205,9 +205,8 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         text = hit.passage.text
         label = passage_label(text)
         about_asked = all(p in index.provinces_of(hit.id) for p in asked) or not_provinces
-        # a sentence is read with the one before it and its article's title, which often name
-        # the subject it speaks of only implicitly (a list label, "hai bên", "dự án")
-        title = set(lexical.terms(hit.passage.title, folded=folded, keys=keys)) if tuning.title_context else set()
+        # a sentence is read with the one before it, which often names the subject it speaks of
+        # only implicitly (a list label, "hai bên", "dự án")
         previous: set[str] = set()
         for s, e in _answer_units(text, max_chars):
             sentence = text[s:e]
@@ -216,7 +215,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded, keys=keys))
             # "Hệ thống ... sẽ được mở rộng lên 80 điểm cầu": the subject is often named only in the
             # sentence before, so the sentence in its context counts for part of its coverage
-            context = present | previous | title
+            context = present | previous
             coverage = _context_coverage(items, present, context, tuning.context_share)
             previous = present
             held = {k for k in kinds if satisfies(k, shown, question)}

@@ -68,8 +68,6 @@ class Tuning:
     # descriptive questions naming provinces: answered from the passages about them, not a roll of
     # every partner, the whole answer from one passage
     descriptive_one_passage: bool = True
-    title_context: bool = False  # a sentence's coverage counts its article title as context
-    answer_noun: bool = False  # the noun naming the kind of answer ("lĩnh vực nào") need not be covered
 
     def per_kind(self, name: str, kind: str) -> float:
         """A per-question-kind value (`dense_weight`, `lexical_weight`, `min_coverage`, `min_dense`)."""
