@@ -55,9 +55,12 @@ class Question:
     units: tuple[str, ...] = ()  # measurement units a count asks in ("ha", "km")
     measures: tuple[str, ...] = ()  # quantities asked without a unit ("population", "area": qtypes._MEASURES)
     numbers: frozenset[str] = frozenset()  # numbers it mentions (they are not answers to "how many")
-    counted: tuple[str, ...] = ()  # folded words of the noun a count question counts
-    count_noun: tuple[str, ...] = ()  # words an answer names the counted thing by (qtypes.counted_noun)
-    count_mass: bool = False  # ... or a bare noun, which a quantity in a unit may answer ("bao nhiêu nước")
+    # a count, amount or share question: the two folded words after its cue, which a number near
+    # them in a sentence favours ("bao nhiêu tiền" -> "tien"; qtypes.counted_words)
+    counted: tuple[str, ...] = ()
+    # a count question: the words a sentence must name the counted thing by (qtypes.counted_noun) ...
+    count_noun: tuple[str, ...] = ()
+    count_mass: bool = False  # ... unless a bare noun, which a quantity in a unit may answer ("bao nhiêu nước")
     expansion: tuple[str, ...] = ()  # English questions: Vietnamese equivalents of its terms
     expansion_groups: tuple[tuple[str, ...], ...] = ()  # ... per English term
     acronyms: tuple[tuple[str, str], ...] = ()  # ("CNTT", "công nghệ thông tin")
