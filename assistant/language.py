@@ -65,6 +65,9 @@ _VN_LETTERS = frozenset(
     "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 )
 _ANY_WORD_RE = re.compile(r"[^\W\d_]+")
+# Vietnamese function and question words written with diacritics: the frame of a Vietnamese
+# question, so they outweigh an English name it asks about ("Hyde Park Day School nằm ở đâu?")
+_VN_FRAME_WORDS = frozenset("là gì nào đâu của các những và với được đã để về ở tại có không thế sao mấy nhiêu".split())
 # English geographic words shaped like Vietnamese syllables, which follow Vietnamese names in
 # English text (a bay, a dam, a beach, a sea): never part of the Vietnamese name itself
 _NAME_SUFFIXES = frozenset({"bay", "dam", "beach", "sea"})
@@ -84,7 +87,7 @@ def _score(text: str) -> tuple[float, float]:
     english_words, vietnamese_words = lexicon.english_words(), lexicon.vietnamese_words()
     for word in _ANY_WORD_RE.findall(unicodedata.normalize("NFC", text).lower()):
         if any(c in _VN_LETTERS for c in word):
-            vi += 1
+            vi += 2 if word in _VN_FRAME_WORDS else 1
         elif not word.isascii():
             continue                                  # another script: no evidence
         elif word in vietnamese_words:

@@ -158,6 +158,9 @@ VIETNAMESE_ACCENTED = [
     "Tổng vốn đầu tư của dự án là bao nhiêu?",
     "Hai tỉnh hợp tác trong những lĩnh vực nào?",
     "Sản phẩm OCOP được tiêu thụ thế nào?",
+    # an English name in a Vietnamese question frame ("nằm ở đâu", "là gì")
+    "Green Valley Day School nằm ở đâu?",
+    "Engineering News Record Company là gì?",
 ]
 
 
