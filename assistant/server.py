@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 import weakref
 from array import array
@@ -622,6 +623,9 @@ class RemoteIndex(ReadIndex):
         self._article_texts: dict[str, str] = {}
         self._article_words: dict[str, set[str]] = {}
         self._vocab_entries: dict[str, dict] = {}
+        # questions of several UI sessions share this reader: the caches are cleared and filled
+        # under one lock, and a lookup keeps what it fetched itself rather than read it back
+        self._cache_lock = threading.Lock()
 
     def __len__(self) -> int:
         return self.n_docs
@@ -633,20 +637,21 @@ class RemoteIndex(ReadIndex):
     # -- caching what the server sent ---------------------------------------------------------------
 
     def _remember(self, stored: Iterable[StoredPassage], with_text: bool = True) -> None:
-        if len(self._meta) > self._CACHE_LIMIT:
-            self._passages.clear()
-            self._meta.clear()
-            self._by_ord.clear()
-            self._vectors.clear()
-        for s in stored:
-            meta = s.metadata
-            self._meta[s.id] = (s.passage.article, s.passage.start, frozenset(meta.get("about") or ()))
-            if "ord" in meta:
-                self._by_ord[int(meta["ord"])] = s.id
-            if with_text:
-                self._passages[s.id] = s.passage
-            if s.vector is not None:
-                self._vectors[s.id] = s.vector
+        with self._cache_lock:
+            if len(self._meta) > self._CACHE_LIMIT:
+                self._passages.clear()
+                self._meta.clear()
+                self._by_ord.clear()
+                self._vectors.clear()
+            for s in stored:
+                meta = s.metadata
+                self._meta[s.id] = (s.passage.article, s.passage.start, frozenset(meta.get("about") or ()))
+                if "ord" in meta:
+                    self._by_ord[int(meta["ord"])] = s.id
+                if with_text:
+                    self._passages[s.id] = s.passage
+                if s.vector is not None:
+                    self._vectors[s.id] = s.vector
 
     def _ensure_meta(self, ids: list[str]) -> None:
         missing = [pid for pid in dict.fromkeys(ids) if pid not in self._meta]
@@ -731,18 +736,32 @@ class RemoteIndex(ReadIndex):
             tied = order[scores[order] == cut]  # all_ords is sorted, so `tied` is in number order
             group = np.concatenate([above, np.sort(tied)[: n - len(above)]])
         ords = [int(o) for o in all_ords[group]]
-        self._fetch_ords(ords, with_text=True)
+        found = self._fetch_ords(ords, with_text=True)
         ranked = sorted(
-            ((self._by_ord[o], float(s)) for o, s in zip(ords, scores[group]) if o in self._by_ord),
-            key=lambda item: (-item[1],) + self._meta[item[0]][:2],
+            ((found[o][0], float(s), found[o][1:]) for o, s in zip(ords, scores[group]) if o in found),
+            key=lambda item: (-item[1],) + item[2],
         )
-        return ranked[:n]
+        return [(pid, score) for pid, score, _ in ranked[:n]]
 
-    def _fetch_ords(self, ords: list[int], with_text: bool) -> None:
-        missing = [o for o in ords if o not in self._by_ord]
+    def _fetch_ords(self, ords: list[int], with_text: bool) -> dict[int, tuple[str, str, int]]:
+        """(id, article, start) of the passages with these numbers, from the caches or the server
+        (a number no passage has any more is left out); kept here rather than read back from the
+        caches, which the fetch itself may clear past _CACHE_LIMIT."""
+        found: dict[int, tuple[str, str, int]] = {}
+        missing = []
+        for o in ords:
+            pid = self._by_ord.get(o)
+            meta = self._meta.get(pid) if pid is not None else None
+            if meta is None:
+                missing.append(o)
+            else:
+                found[o] = (pid, meta[0], meta[1])
         for i in range(0, len(missing), 1000):
-            self._remember(self.store.get_passages(where={"ord": {"$in": missing[i : i + 1000]}}, text=with_text),
-                           with_text=with_text)
+            rows = self.store.get_passages(where={"ord": {"$in": missing[i : i + 1000]}}, text=with_text)
+            self._remember(rows, with_text=with_text)
+            found.update((int(r.metadata["ord"]), (r.id, r.passage.article, r.passage.start))
+                         for r in rows if "ord" in r.metadata)
+        return found
 
     def _head_dfs(self, space: str, terms: list[str]) -> dict[str, int]:
         heads = self._terms.get(ids=[space + t for t in terms])
@@ -759,16 +778,24 @@ class RemoteIndex(ReadIndex):
     # -- passages ------------------------------------------------------------------------------------
 
     def passages(self, ids: list[str]) -> list[Passage]:
-        missing = [pid for pid in dict.fromkeys(ids) if pid not in self._passages]
+        # what was cached may be cleared by the fetch of the rest (past _CACHE_LIMIT), here or
+        # in another thread: both halves are kept in `found`
+        found = {pid: self._passages.get(pid) for pid in dict.fromkeys(ids)}
+        missing = [pid for pid, passage in found.items() if passage is None]
         if missing:
-            self._remember(self.store.get_passages(ids=missing))
-        return [self._passages[pid] for pid in ids]
+            rows = self.store.get_passages(ids=missing)
+            self._remember(rows)
+            found.update((s.id, s.passage) for s in rows)
+        return [found[pid] for pid in ids]
 
     def cosines(self, ids: list[str], vector: np.ndarray) -> list[float]:
-        missing = [pid for pid in dict.fromkeys(ids) if pid not in self._vectors]
+        found = {pid: self._vectors.get(pid) for pid in dict.fromkeys(ids)}
+        missing = [pid for pid, v in found.items() if v is None]
         if missing:
-            self._remember(self.store.get_passages(ids=missing, vectors=True))
-        return [float(self._vectors[pid] @ np.asarray(vector, dtype=np.float32)) for pid in ids]
+            rows = self.store.get_passages(ids=missing, vectors=True)
+            self._remember(rows)
+            found.update((s.id, s.vector) for s in rows)
+        return [float(found[pid] @ np.asarray(vector, dtype=np.float32)) for pid in ids]
 
     def provinces_of(self, passage_id: str) -> set[str]:
         self._ensure_meta([passage_id])

@@ -163,6 +163,23 @@ def test_remote_index_answers_like_the_embedded_index(server, tmp_path, e5):
     assert_same_answers(remote, memory)
 
 
+def test_a_reader_past_its_cache_limit_still_answers_like_the_embedded_index(server, tmp_path, e5):
+    # past _CACHE_LIMIT the caches are cleared while the rest of a lookup is fetched: what the
+    # lookup found cached must not be lost (passages() raised KeyError, lexical ranking dropped
+    # passages); two passages is a limit every lookup crosses
+    backend, written = build(server, tmp_path, e5, "g6")
+    remote = backend.open_reader(e5, backend.stamp())
+    remote._CACHE_LIMIT = 2
+    memory = written.memory_index()
+    ids = memory.ids[:8]
+    assert remote.passages(ids[:3]) == memory.passages(ids[:3])
+    assert remote.passages(ids) == memory.passages(ids), "a lookup partly cached returns every passage"
+    vector = e5.embed_question(QUESTIONS[0])
+    remote.cosines(ids[:3], vector)
+    assert np.allclose(remote.cosines(ids, vector), memory.cosines(ids, vector), atol=1e-5)
+    assert_same_answers(remote, memory)
+
+
 def test_incremental_changes_keep_both_in_agreement(server, tmp_path, e5):
     backend, written = build(server, tmp_path, e5, "g2")
     stamp = backend.stamp()
