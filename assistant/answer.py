@@ -426,13 +426,8 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
             and token.lower() not in lexical.STOPWORDS_EN  # "IT"
             and token.lower() not in glossary.EN_TO_VI  # "AI", "FDI": translated by the glossary
         )
-        if acronym and token.isupper() and len(token) >= 3 and article_text and re.search(
-                r" " + r"\w* ".join(fold(token).lower()) + r"\w* ", article_text):
-            continue  # the initials of words the article writes out: "BHXH", "bảo hiểm xã hội"
-        if acronym and token.isupper() and len(token) == 2 and article_text and any(
-                find_provinces(m.group(1)) for m in re.finditer(
-                    r"(?<= )(" + r"\w* ".join(fold(token).lower()) + r"\w*)(?= )", article_text)):
-            continue  # two letters are too few for any words, but a province's initials are read so: "HP", "Hải Phòng"
+        if acronym and token.isupper() and article_text and _written_out(token, article_text):
+            continue  # "BHXH" / "bảo hiểm xã hội", "HN" / "Hà Nội"
         if question.kind == "en" and not has_diacritics(token) and not acronym:
             continue
         folded = fold(token)
@@ -451,6 +446,16 @@ def unknown_mentions(question: Question, article_words: set[str], article_text: 
         if not any(all(w in article_words for w in spelling) for spelling in spellings) and name not in missing:
             missing.append(name)
     return missing
+
+
+def _written_out(acronym: str, article_text: str) -> bool:
+    """Whether the article writes an acronym (capitals only) out as words with its initials: any
+    words for three letters or more ("BHXH", "bảo hiểm xã hội"); for two, which are too few for any
+    words, a province's name ("HN", "Hà Nội")."""
+    initials = r"\w* ".join(fold(acronym).lower()) + r"\w*"
+    if len(acronym) >= 3:
+        return re.search(f" {initials} ", article_text) is not None
+    return any(find_provinces(m.group(1)) for m in re.finditer(rf"(?<= )({initials})(?= )", article_text))
 
 
 def _misspelt(word: str, article_words: set[str], article_text: str = "") -> bool:

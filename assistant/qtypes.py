@@ -342,7 +342,7 @@ def satisfies(kind: str, text: str, question: "Question") -> bool:
         return all(_holds_measure(name, text) for name in question.measures)
     if kind == "count":
         if not names_counted(text, question):
-            return False  # "bao nhiêu giường bệnh": a number of something else does not answer
+            return False  # "bao nhiêu trụ sạc": a number of something else does not answer
         # a number the question itself mentions ("phase 2") is not an answer to "how many"; a
         # number may be spelled out ("sáu lần", "hai mươi tỉnh")
         if _numbers(text) - question.numbers:
@@ -379,16 +379,17 @@ _NOT_COUNTED_VI = frozenset(
 ) | lexical.STOP_EXACT
 _NOT_COUNTED_FOLDED = frozenset(fold(w) for w in _NOT_COUNTED_VI)
 # Nouns that say little of what is counted: a classifier ("lượt khách", "căn nhà") or a general
-# noun ("nội dung trọng tâm", "nhóm nhiệm vụ"); the press may write either it or the word after it.
+# noun ("nội dung chính", "nhóm giải pháp"); the press may write either it or the word after it.
 _GENERAL_NOUNS = tuple(tuple(noun.split()) for noun in (
     "người con chiếc cái căn ngôi lượt tấm bức quả cây loại loài nhóm mục phần khoản đợt".split()
     + ["đơn vị", "nội dung", "vấn đề", "lĩnh vực", "hạng mục", "nhiệm vụ", "hoạt động"]))
+_GENERAL_NOUNS_FOLDED = tuple(tuple(fold(w) for w in noun) for noun in _GENERAL_NOUNS)
 # an amount of a mass, a volume, energy or land: what a bare noun may be measured in ("bao nhiêu
-# nước": "12 m3/giây"; "bao nhiêu rừng": "1.500 ha"), not a distance (the way there is no answer)
+# xăng": "12 m3"; "bao nhiêu rừng": "1.500 ha"), not a distance (the way there is no answer)
 _PHYSICAL_RE = re.compile(_NUMBER_UNIT.format("|".join(re.escape(u) for u in (
     "tấn", "kg", "lít", "m3", "m³", "mét khối", "kwh", "mwh", "gwh", "mw", "kw", "gw", "ha", "héc-ta",
     "km2", "km²", "m2", "m²", "thùng", "teu", "dwt"))))
-# English: the noun after "how many" ends before a verb or preposition ("how many hotel rooms did ...")
+# English: the noun after "how many" ends before a verb or preposition ("how many students did ...")
 _EN_NOUN_END_RE = re.compile(
     r"\b(?:did|does|do|are|were|is|was|have|has|had|will|would|can|could|should|in|at|of|for|on|from|to|by|"
     r"with|across|during|per|under|that|which|who)\b|[?,.]")
@@ -396,9 +397,9 @@ _EN_NOUN_END_RE = re.compile(
 
 def counted_noun(text: str, kind: str) -> tuple[tuple[str, ...], bool]:
     """What a count question counts, as the words an answer names it by, and whether it may be a
-    mass measured in a unit: "bao nhiêu giường bệnh" -> (("giường",), True); "bao nhiêu lượt
-    khách" -> (("lượt", "khách"), False); "how many hotel rooms" -> (("khach", "san"), False) from
-    the glossary (folded). No words when the question counts nothing named (a time, an amount of
+    mass measured in a unit: "bao nhiêu trụ sạc" -> (("trụ",), True); "bao nhiêu lượt
+    khách" -> (("lượt", "khách"), False); "how many students" -> (("sinh", "vien", "hoc"), False)
+    from the glossary (folded). No words when the question counts nothing named (a time, an amount of
     money) or, in English, nothing the glossary knows."""
     if kind == "en":
         m = re.search(r"\bhow many\s+(.*)", text.lower())
@@ -415,8 +416,8 @@ def counted_noun(text: str, kind: str) -> tuple[tuple[str, ...], bool]:
     not_counted = _NOT_COUNTED_VI if accents else _NOT_COUNTED_FOLDED
     if not words or words[0] in not_counted or words[0][:1].isdigit():
         return (), False
-    for general in _GENERAL_NOUNS:
-        if tuple(words[:len(general)]) == (general if accents else tuple(fold(w) for w in general)):
+    for general in _GENERAL_NOUNS if accents else _GENERAL_NOUNS_FOLDED:
+        if tuple(words[:len(general)]) == general:
             after = words[len(general):len(general) + 1]
             return (words[0], *(w for w in after if w not in not_counted)), False
     return (words[0],), True
