@@ -66,7 +66,7 @@ _VN_LETTERS = frozenset(
 )
 _ANY_WORD_RE = re.compile(r"[^\W\d_]+")
 # Vietnamese function and question words written with diacritics: the frame of a Vietnamese
-# question, so they outweigh an English name it asks about ("Hyde Park Day School nằm ở đâu?")
+# question, so they outweigh an English name it asks about ("Green Valley School nằm ở đâu?")
 _VN_FRAME_WORDS = frozenset("là gì nào đâu của các những và với được đã để về ở tại có không thế sao mấy nhiêu".split())
 # English geographic words shaped like Vietnamese syllables, which follow Vietnamese names in
 # English text (a bay, a dam, a beach, a sea): never part of the Vietnamese name itself

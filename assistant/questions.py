@@ -60,7 +60,7 @@ class Question:
     counted: tuple[str, ...] = ()
     # a count question: the words a sentence must name the counted thing by (qtypes.counted_noun) ...
     count_noun: tuple[str, ...] = ()
-    count_mass: bool = False  # ... unless a bare noun, which a quantity in a unit may answer ("bao nhiêu nước")
+    count_mass: bool = False  # ... unless a bare noun, which a quantity in a unit may answer ("bao nhiêu xăng")
     expansion: tuple[str, ...] = ()  # English questions: Vietnamese equivalents of its terms
     expansion_groups: tuple[tuple[str, ...], ...] = ()  # ... per English term
     acronyms: tuple[tuple[str, str], ...] = ()  # ("CNTT", "công nghệ thông tin")

@@ -160,7 +160,7 @@ VIETNAMESE_ACCENTED = [
     "Sản phẩm OCOP được tiêu thụ thế nào?",
     # an English name in a Vietnamese question frame ("nằm ở đâu", "là gì")
     "Green Valley Day School nằm ở đâu?",
-    "Engineering News Record Company là gì?",
+    "Global Trade Review Company là gì?",
 ]
 
 

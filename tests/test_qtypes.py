@@ -230,12 +230,12 @@ def test_which_official_needs_a_name_not_a_body():
 @pytest.mark.parametrize(
     "question, noun",
     [
-        ("Bệnh viện hiện có bao nhiêu giường bệnh?", ("giường",)),
+        ("Bến xe có bao nhiêu trụ sạc?", ("trụ",)),
         ("Tỉnh đón bao nhiêu lượt khách du lịch?", ("lượt", "khách")),  # a classifier, or the noun after it
-        ("benh vien co bao nhieu giuong benh", ("giuong",)),
-        ("Có mấy nội dung trọng tâm?", ("nội", "trọng")),  # a general noun, or the word after it
-        ("How many hotel rooms did the province prepare?", ("khach", "san")),  # from the glossary, folded
-        ("nen tang ket noi bao nhieu dn", ("dn", "doanh nghiep")),  # an acronym and its words
+        ("ben xe co bao nhieu tru sac", ("tru",)),
+        ("Kế hoạch có mấy nội dung chính?", ("nội", "chính")),  # a general noun, or the word after it
+        ("How many students did the school admit?", ("sinh", "vien", "hoc")),  # from the glossary, folded
+        ("hiep hoi co bao nhieu dn thanh vien", ("dn", "doanh nghiep")),  # an acronym and its words
         # counting nothing named, or a figure of its own kind
         ("Hợp tác kéo dài bao nhiêu năm?", ()),
         ("Tỉnh góp bao nhiêu tiền?", ()),
@@ -251,16 +251,16 @@ def test_counted_noun(question, noun):
 @pytest.mark.parametrize(
     "text, question, expected",
     [
-        ("Bệnh viện có 1.200 giường bệnh.", "Bệnh viện có bao nhiêu giường bệnh?", True),
-        ("Mỗi năm có khoảng 62.000 lượt bệnh nhân.", "Bệnh viện có bao nhiêu giường bệnh?", False),
+        ("Bến xe có 120 trụ sạc.", "Bến xe có bao nhiêu trụ sạc?", True),
+        ("Mỗi năm có khoảng 62.000 lượt xe.", "Bến xe có bao nhiêu trụ sạc?", False),
         ("Tỉnh đón 3,35 triệu lượt khách.", "Tỉnh đón bao nhiêu lượt khách du lịch?", True),
         ("Cảng đạt 152,4 triệu tấn hàng.", "Tỉnh đón bao nhiêu lượt khách du lịch?", False),
-        ("Khách sạn chuẩn bị 1.500 phòng.", "How many hotel rooms did the province prepare?", True),
-        ("Kỷ niệm 70 năm chiến thắng.", "How many hotel rooms did the province prepare?", False),
-        ("Nền tảng kết nối 500 doanh nghiệp.", "nen tang ket noi bao nhieu dn", True),
-        ("Thỏa thuận gồm 02 phần trọng tâm.", "Có mấy nội dung trọng tâm?", True),
+        ("Trường tuyển 1.500 sinh viên.", "How many students did the school admit?", True),
+        ("Kỷ niệm 70 năm thành lập trường.", "How many students did the school admit?", False),
+        ("Hiệp hội có 500 doanh nghiệp thành viên.", "hiep hoi co bao nhieu dn thanh vien", True),
+        ("Kế hoạch gồm 3 phần chính.", "Kế hoạch có mấy nội dung chính?", True),
         # a bare noun may be a mass measured in a unit; what a classifier opens is counted
-        ("Nhà máy xả tối thiểu 12 m3/giây về hạ du.", "Nhà máy xả bao nhiêu nước?", True),
+        ("Trạm bán khoảng 12 m3 mỗi ngày.", "Trạm bán bao nhiêu xăng?", True),
         ("Cảng đạt 152,4 triệu tấn hàng.", "Tỉnh đón bao nhiêu lượt khách?", False),
     ],
 )
