@@ -18,7 +18,7 @@ from .backend import ReadIndex
 from .qtypes import NUMBER_WORDS, NUMBER_WORDS_EN, number_near, satisfies
 from .questions import Question
 from .store import Hit
-from .text import fold, has_diacritics, split_sentences, unglue
+from .text import LIST_LINE_RE, fold, has_diacritics, split_sentences, unglue
 from .tuning import DEFAULT_TUNING, Tuning
 
 NOT_FOUND = {
@@ -205,6 +205,14 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         text = hit.passage.text
         label = passage_label(text)
         about_asked = all(p in index.provinces_of(hit.id) for p in asked) or not_provinces
+        # a list ("... cụ thể: - Gia Lai: ...; - Đắk Lắk: ..."): each item is read with the intro,
+        # which says what the items are, and an item naming provinces is about them alone
+        list_items = _list_items(text)
+        intro: set[str] = set()
+        items_named: set[str] = set()
+        if list_items:
+            intro = set(lexical.terms(text[:list_items[0][0]], folded=folded, keys=keys))
+            items_named = set().union(*(found for _, _, found in list_items))
         # a sentence is read with the one before it, which often names the subject it speaks of
         # only implicitly (a list label, "hai bên", "dự án")
         previous: set[str] = set()
@@ -215,6 +223,9 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             present = set(lexical.terms(hit.passage.section + "\n" + shown, folded=folded, keys=keys))
             # "Hệ thống ... sẽ được mở rộng lên 80 điểm cầu": the subject is often named only in the
             # sentence before, so the sentence in its context counts for part of its coverage
+            item = next((i for i, (start, end, _) in enumerate(list_items) if start <= s < end), None)
+            if item is not None and s == list_items[item][0]:
+                previous = intro  # an item's first sentence: read with the intro, not the item before
             context = present | previous
             coverage = _context_coverage(items, present, context, tuning.context_share)
             previous = present
@@ -224,9 +235,14 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             ok = held == kinds
             score_bonus = 0.3 if held and focus and number_near(shown, focus) else 0.0
             share = len(held) / len(kinds) if kinds else 1.0
-            score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_asked else 0)
+            about_unit = about_asked
+            if asked and about_asked and not not_provinces and any(p in items_named for p in asked):
+                # the list has the province's own item: the intro and the other items are not about it
+                named = list_items[item][2] if item is not None else set()
+                about_unit = all(p in named for p in asked)
+            score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_unit else 0)
             score += 0.08 / (rank + 1) + score_bonus
-            candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_asked, held=held,
+            candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_unit, held=held,
                                          terms=(present, context)))
     # a question naming a province is answered from a passage about it, when one was retrieved
     about = [c for c in candidates if c.has_province] if asked else []
@@ -575,7 +591,8 @@ def _subject_ranks(hits: list[Hit], asked: list[str], index: ReadIndex, ranks: l
     """The top passages a descriptive question about the provinces asked is answered from.
 
     The passages naming the most other provinces (at least two) among those about the provinces
-    asked are rolls of every partner and are left out. When no passage about the provinces is
+    asked are rolls of every partner and are left out; a list, whose items name each its own
+    province, is not a roll. When no passage about the provinces is
     left among the top ones, the best retrieved one about them: one that itself names them before
     one about them only through its article's title, a roll last, then retrieval order.
     """
@@ -583,13 +600,23 @@ def _subject_ranks(hits: list[Hit], asked: list[str], index: ReadIndex, ranks: l
              if all(p in index.provinces_of(h.id) for p in asked)]
     if not about:
         return ranks
-    others = {rank: len(own - set(asked)) for rank, own in about}
+    # a list names each province in an item of its own: not a roll
+    others = {rank: 0 if _list_items(hits[rank].passage.text) else len(own - set(asked)) for rank, own in about}
     most = max(others.values())
     rolls = {rank for rank, n in others.items() if n == most and most >= 2}
     kept = [r for r in ranks if r not in rolls]
     if any(r in others for r in kept):
         return kept
     return [min((not set(asked) <= own, rank in rolls, rank) for rank, own in about)[2]]
+
+
+def _list_items(text: str) -> list[tuple[int, int, set[str]]]:
+    """(start, end, provinces named) of each list item line of a passage ("- Tỉnh X: ..."); [] if fewer than two."""
+    starts = [m.end() for m in LIST_LINE_RE.finditer(text)]
+    if len(starts) < 2:
+        return []
+    ends = starts[1:] + [len(text)]
+    return [(s, e, set(find_provinces(unglue(text[s:e])))) for s, e in zip(starts, ends)]
 
 
 def passage_label(text: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .corpus import Article
 from .provinces import find_provinces
-from .text import split_sentences, unglue
+from .text import LIST_ITEM_RE, split_sentences, unglue
 
 # A paragraph longer than this is split at sentence boundaries: one passage should be
 # something a reader checks at a glance, and e5 reads at most 512 tokens.
@@ -73,18 +73,18 @@ def chunk_article(article: Article) -> list[Passage]:
     """Passages for an article's answerable paragraphs (teasers and related links excluded)."""
     spans: list[tuple[str, int, int]] = []
     pending: tuple[str, int, int] | None = None  # a short paragraph waiting to be merged forward
-    for section, block in article.paragraphs():
-        start = block.start
+    for section, block_start, block_end in _with_lists(article.text, article.paragraphs()):
+        start = block_start
         if pending is not None:
             if pending[0] == section:
                 start = pending[1]
             else:
                 spans.append(pending)
             pending = None
-        if block.end - start < MIN_PASSAGE_CHARS:
-            pending = (section, start, block.end)
+        if block_end - start < MIN_PASSAGE_CHARS:
+            pending = (section, start, block_end)
             continue
-        for piece_start, piece_end in _split_long(article.text, start, block.end):
+        for piece_start, piece_end in _split_long(article.text, start, block_end):
             spans.append((section, piece_start, piece_end))
     if pending is not None:
         spans.append(pending)
@@ -105,6 +105,22 @@ def chunk_article(article: Article) -> list[Passage]:
             )
         )
     return passages
+
+
+def _with_lists(text: str, paragraphs) -> list[tuple[str, int, int]]:
+    """(section, start, end) per paragraph, a list intro ("... cụ thể:") joined with its items."""
+    # the intro says what the items are ("mỗi tỉnh đảm nhận:"), the items say which is whose, and
+    # neither answers alone; items past MAX_PASSAGE_CHARS stay passages of their own
+    out: list[tuple[str, int, int]] = []
+    open_list = False  # the last span is a list intro, maybe with items already joined
+    for section, block in paragraphs:
+        if (open_list and out[-1][0] == section and LIST_ITEM_RE.match(text, block.start)
+                and block.end - out[-1][1] <= MAX_PASSAGE_CHARS):
+            out[-1] = (section, out[-1][1], block.end)
+            continue
+        out.append((section, block.start, block.end))
+        open_list = text[block.start:block.end].rstrip().endswith(":")
+    return out
 
 
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:

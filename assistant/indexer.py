@@ -555,8 +555,9 @@ def _totals(store: PassageStore, summary: IndexSummary) -> None:
 # Version of what is indexed per passage: `embedding_text` below, and how articles are split into
 # passages (corpus, chunking). Bump it whenever either changes: the next `assistant index` then
 # rebuilds the index (beside the live one) instead of keeping passages of unchanged files as the
-# old code cut them. 3: a dateline under the lead no longer ends the article.
-EMBEDDING_RECIPE = "3"
+# old code cut them. 3: a dateline under the lead no longer ends the article. 4: a list intro
+# ("... cụ thể:") and its items are one passage.
+EMBEDDING_RECIPE = "4"
 
 
 def embedding_text(passage) -> str:

@@ -128,12 +128,17 @@ def unglue(text: str) -> str:
     return _GLUED_RE.sub(" ", nfc(text))
 
 
+# A list item opening a line: "- Gia Lai: ...", "• ...", "1. ...", "a) ..."
+LIST_ITEM_RE = re.compile(r"[-–—+•*]\s|\(?(?:\d{1,2}|[a-zđ])[.)]\s")
+LIST_LINE_RE = re.compile(r"\n[ \t]*(?=" + LIST_ITEM_RE.pattern + ")")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) inside text; also splits long enumerations at ';'."""
+    """Sentence spans (start, end) inside text; a list item on its own line is a sentence too."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        end = match.end()
+    ends = sorted({m.end() for m in _SENTENCE_END_RE.finditer(text)} | {m.start() for m in LIST_LINE_RE.finditer(text)})
+    for end in ends:
         if text[start:end].strip():
             spans.append((start, end))
         start = end

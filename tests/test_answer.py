@@ -318,3 +318,22 @@ def test_what_the_best_sentence_lacks_is_not_taken_from_a_passage_about_somethin
     # asked about the power line itself, the same sentence answers
     answer = assistant.ask("Doanh nghiệp nào đầu tư đường dây 500 kV Pleiku – Dung Quất?")
     assert "Tập đoàn Điện lực Việt Nam" in answer.answer, answer.support
+
+
+def test_a_province_asked_of_a_list_is_answered_by_its_own_item(fresh):
+    # the intro and the items are one passage: the item is read with the intro, which holds the
+    # question's words ("cây chủ lực"), and answers for its province, not another province's item
+    # or a sentence elsewhere that names the province (before, each item was a passage of its own,
+    # and these questions were abstained on or answered with the cooperatives of Đắk Lắk)
+    from test_chunking import LIST_ARTICLE
+
+    assistant = fresh(with_seed=False, with_fixtures=False)
+    (assistant.settings.corpus_dir / "duoc-lieu.txt").write_text(LIST_ARTICLE, encoding="utf-8")
+    assistant.ensure_index()
+    for question, item in [
+        ("Đắk Lắk trồng những cây dược liệu nào?", "- Đắk Lắk: đương quy và sachi trên 600 ha ở Lắk, M'Drắk. [1]"),
+        ("Dak Lak chon cay gi lam chu luc", "- Đắk Lắk: đương quy và sachi trên 600 ha ở Lắk, M'Drắk. [1]"),
+        ("Lâm Đồng trồng cây chủ lực trên bao nhiêu ha?", "- Lâm Đồng: atiso và hà thủ ô trên 900 ha ở Đơn Dương, Lạc Dương. [1]"),
+    ]:
+        answer = assistant.ask(question)
+        assert answer.answer == item, (question, answer.answer)

@@ -177,3 +177,41 @@ def test_crlf_and_utf16_copies_chunk_like_the_original(tmp_path):
         assert [(p.start, p.end, p.text) for p in passages] == original, path.name
         as_read = path.read_text(encoding=encoding)
         assert all(as_read[p.start:p.end] == p.text for p in passages), path.name
+
+
+LIST_ARTICLE = (
+    "Ba tỉnh Tây Nguyên liên kết phát triển vùng dược liệu\n"
+    "Gia Lai, Đắk Lắk và Lâm Đồng vừa ký kế hoạch liên kết phát triển vùng dược liệu giai đoạn 2026 – 2030 tại Pleiku, với tổng vốn dự kiến 2.400 tỷ đồng.\n"
+    "Theo Sở Nông nghiệp và Môi trường ba tỉnh, diện tích cây dược liệu của vùng hiện đạt khoảng 9.800 ha, nhưng phần lớn nông dân trồng nhỏ lẻ, thiếu giống chuẩn và chưa có đầu ra ổn định.\n"
+    "Tại Đắk Lắk, nhiều hợp tác xã ở Buôn Đôn và Krông Bông đã liên kết với doanh nghiệp dược để bao tiêu sản phẩm, giá thu mua ổn định trong hai năm gần đây.\n"
+    "Về vùng trồng, mỗi địa phương chọn loại cây chủ lực phù hợp thổ nhưỡng riêng của mình:\n"
+    "- Gia Lai: sâm dây và đinh lăng trên 400 ha ở Kbang, Chư Păh.\n"
+    "- Đắk Lắk: đương quy và sachi trên 600 ha ở Lắk, M'Drắk.\n"
+    "- Lâm Đồng: atiso và hà thủ ô trên 900 ha ở Đơn Dương, Lạc Dương.\n"
+    "Các tỉnh sẽ họp sơ kết vào tháng 6/2027 để đánh giá tiến độ của từng phần việc và điều chỉnh chỉ tiêu.\n"
+)
+
+
+def test_a_list_intro_and_its_items_are_one_passage():
+    passages = chunk_article(parse_article(LIST_ARTICLE, "duoc-lieu.txt"))
+    texts = [p.text for p in passages]
+    assert len(texts) == 5, texts
+    assert texts[3].startswith("Về vùng trồng, mỗi địa phương chọn loại cây chủ lực phù hợp thổ nhưỡng riêng của mình:\n- Gia Lai:")
+    assert texts[3].endswith("ở Đơn Dương, Lạc Dương."), "the last item closes the list passage"
+    assert passages[3].provinces == ["Gia Lai", "Đắk Lắk", "Lâm Đồng"]
+    assert texts[4].startswith("Các tỉnh sẽ họp sơ kết"), "the paragraph after the list is a passage of its own"
+    assert all(LIST_ARTICLE[p.start:p.end] == p.text for p in passages)
+
+
+def test_items_without_an_intro_and_a_list_past_the_size_limit_stay_apart():
+    no_intro = LIST_ARTICLE.replace("thổ nhưỡng riêng của mình:", "thổ nhưỡng riêng của mình.")
+    texts = [p.text for p in chunk_article(parse_article(no_intro, "a.txt"))]
+    assert texts[3] == "Về vùng trồng, mỗi địa phương chọn loại cây chủ lực phù hợp thổ nhưỡng riêng của mình.", texts
+    assert texts[4].startswith("- Gia Lai:"), "items after a sentence that opens no list are cut as any paragraph"
+    item = "- Tỉnh số {}: xây dựng trung tâm logistics quy mô lớn gắn với ga hàng và cảng sông của tỉnh trong giai đoạn tới.\n"
+    long_list = "Tiêu đề\nMỗi tỉnh đảm nhận các nhiệm vụ như sau:\n" + "".join(item.format(i) for i in range(14))
+    passages = chunk_article(parse_article(long_list, "b.txt"))
+    assert [len(p.text) for p in passages][0] <= MAX_PASSAGE_CHARS
+    assert passages[0].text.startswith("Mỗi tỉnh đảm nhận") and "- Tỉnh số 9:" in passages[0].text
+    assert [p.text.split(":")[0] for p in passages[1:]] == [f"- Tỉnh số {i}" for i in range(10, 14)], (
+        "items past the limit are passages of their own, as before")

@@ -150,6 +150,15 @@ def test_split_sentences_trims_whitespace_and_handles_line_breaks():
     assert [text[s:e] for s, e in spans] == [first, second]
 
 
+def test_split_sentences_reads_each_list_item_line_as_a_sentence():
+    text = "Mỗi tỉnh nhận việc cụ thể:\n- Gia Lai: trồng 400 ha sâm dây;\n- Đắk Lắk: lập 6 vườn giống\n+ Lâm Đồng: mở 3 chợ"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Mỗi tỉnh nhận việc cụ thể:", "- Gia Lai: trồng 400 ha sâm dây;", "- Đắk Lắk: lập 6 vườn giống", "+ Lâm Đồng: mở 3 chợ",
+    ]
+    wrapped = "Hai tỉnh hợp tác về du lịch\nvà nông nghiệp - công nghiệp chế biến."
+    assert split_sentences(wrapped) == [(0, len(wrapped))], "a line break inside a sentence is not an item"
+
+
 def test_split_sentences_on_blank_text_is_empty():
     assert split_sentences("") == []
     assert split_sentences("   \n ") == []
