@@ -119,6 +119,45 @@ _QTYPE_RES = {
                               for cue in cues))
     for kind, cues in _QTYPES.items()
 }
+# The Vietnamese cues as written with diacritics. Folded, other words read as cues: "quyền lực
+# nào" (which power) as "lúc nào" (when), "khí nào" (which gas) as "khi nào", "bao nhiêu nam giới"
+# as "bao nhiêu năm", "vệ tinh nào" (which satellite) as "tỉnh nào"; a question typed with
+# diacritics asks for a kind only through a cue it writes so, or writes without any.
+_VI_CUE_SPELLINGS = {
+    "nam nao": ("năm nào",), "khi nao": ("khi nào",), "bao gio": ("bao giờ",), "luc nao": ("lúc nào",),
+    "thoi diem nao": ("thời điểm nào",), "tu nam": ("từ năm",), "nam bao nhieu": ("năm bao nhiêu",),
+    "thoi gian nao": ("thời gian nào",), "ngay nao": ("ngày nào",), "thang nao": ("tháng nào",),
+    "bao lau": ("bao lâu",), "bao nhieu nam": ("bao nhiêu năm",), "bao nhieu tien": ("bao nhiêu tiền",),
+    "kinh phi": ("kinh phí",), "tong von": ("tổng vốn",), "ngan sach": ("ngân sách",),
+    "tong muc dau tu": ("tổng mức đầu tư",), "bao nhieu phan tram": ("bao nhiêu phần trăm",),
+    "bao nhieu %": ("bao nhiêu %",), "ty le": ("tỷ lệ",), "ti le": ("tỉ lệ",),
+    "ty trong": ("tỷ trọng",), "bao nhieu": ("bao nhiêu",), "tinh nao": ("tỉnh nào",),
+    "dia phuong nao": ("địa phương nào",), "tinh thanh nao": ("tỉnh thành nào",), "ai ": ("ai",),
+    "ai?": ("ai",), "la ai": ("là ai",), "lanh dao nao": ("lãnh đạo nào",), "quan chuc nao": ("quan chức nào",),
+    "nguoi nao": ("người nào",), "can bo nao": ("cán bộ nào",), "o dau": ("ở đâu",), "tai dau": ("tại đâu",),
+    "dien ra o": ("diễn ra ở",), "noi nao": ("nơi nào",),
+}
+_VI_CUE_RES = {
+    kind: [(re.compile(" " + re.escape(cue) + (r"(?![a-z0-9])" if cue[-1].isalnum() else "")),
+            # or typed without diacritics in a question that has some ("Đà Nẵng khởi công luc nao")
+            re.compile("|".join(rf"(?<!\w){re.escape(spelling)}(?!\w)"
+                                for spelling in (*_VI_CUE_SPELLINGS[cue], cue.strip(" ?")))))
+           for cue in cues if cue in _VI_CUE_SPELLINGS]
+    for kind, cues in _QTYPES.items()
+}
+
+
+def _asked_only_by_folding(kind: str, folded: str, written: str) -> bool:
+    """The kind's cues found in the folded question are all Vietnamese, and none is written with its diacritics."""
+    found = [spelled for cue, spelled in _VI_CUE_RES[kind] if cue.search(folded)]
+    if not found:
+        return False
+    other_cues = folded
+    for cue, _ in _VI_CUE_RES[kind]:
+        other_cues = cue.sub(" ", other_cues)
+    if _QTYPE_RES[kind].search(other_cues):
+        return False  # also asked by a cue of another language ("which province")
+    return not any(spelled.search(written) for spelled in found)
 
 
 _WHEN_ASK_RE = re.compile(
@@ -254,10 +293,9 @@ def question_types(question: str) -> set[str]:
     for kind, pattern in _QTYPE_RES.items():
         if pattern.search(q):
             found.add(kind)
-    if "province" in found and has_diacritics(question) and not re.search(
-            r"\b(?:tỉnh|địa phương|tỉnh thành|province|provinces|locality|localities|city)\s",
-            question.lower()):
-        found.discard("province")  # "Vệ tinh nào" (which satellite) is folded as "tỉnh nào"
+    if has_diacritics(question):
+        written = " ".join(unicodedata.normalize("NFC", question).lower().split())
+        found = {kind for kind in found if not _asked_only_by_folding(kind, q, written)}
     if re.search(r" gia tri\b", q) and " bao nhieu" in q:
         found.add("money")  # "giá trị ... bao nhiêu", not "giá trị cốt lõi là gì"
     if _WHEN_ASK_RE.search(q):

@@ -62,6 +62,15 @@ def holds(kind, text, question):
         ("Vì sao ông Costa thua kiện?", set()),
         ("Vệ tinh nào được phóng?", set()),
         ("ve tinh nao dung cang nay", {"province"}),  # without diacritics it may be "về tỉnh nào"
+        # with diacritics a cue is read as written: "khí nào" (which gas) is no "khi nào" (when),
+        # "quyền lực nào" no "lúc nào", "nam công nhân" (male workers) no "năm" (years)
+        ("Nhà máy phân bón dùng loại khí nào làm nguyên liệu?", set()),
+        ("Hội đồng mới có những quyền lực nào?", set()),
+        ("Xưởng tuyển bao nhiêu nam công nhân?", {"count"}),
+        ("Nhà máy khởi công lúc nào?", {"year"}),
+        ("nha may khoi cong luc nao", {"year"}),
+        ("Đà Nẵng khởi công nhà máy luc nao", {"year"}),  # the cue typed plain beside accented names
+        ("Hợp đồng thuê đất có thời hạn bao nhiêu năm?", {"count", "duration"}),
         ("Chuyên gia về lĩnh vực gì?", set()),
         ("Giá trị cốt lõi là gì?", set()),
         ("Hóa thạch có niên đại bao nhiêu năm?", {"count", "duration"}),  # an age, not a length
@@ -266,3 +275,14 @@ def test_counted_noun(question, noun):
 )
 def test_a_count_needs_the_thing_counted(text, question, expected):
     assert holds("count", text, question) is expected
+
+
+def test_every_vietnamese_cue_spelling_folds_to_its_cue():
+    from assistant.qtypes import _QTYPES, _VI_CUE_SPELLINGS
+    from assistant.text import fold
+
+    cues = {cue for kind_cues in _QTYPES.values() for cue in kind_cues}
+    for cue, spellings in _VI_CUE_SPELLINGS.items():
+        assert cue in cues, f"{cue!r} is no cue of any kind"
+        for spelling in spellings:
+            assert fold(spelling) == cue.strip(" ?"), f"{spelling!r} does not fold to {cue!r}"
