@@ -237,9 +237,10 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
             share = len(held) / len(kinds) if kinds else 1.0
             about_unit = about_asked
             if asked and about_asked and not not_provinces and any(p in items_named for p in asked):
-                # the list has the province's own item: the intro and the other items are not about it
-                named = list_items[item][2] if item is not None else set()
-                about_unit = all(p in named for p in asked)
+                # the list has an item of a province asked: an item, or a sentence outside the items
+                # (the intro), is about the provinces asked only if it names one of them itself
+                named = list_items[item][2] if item is not None else set(find_provinces(unglue(sentence)))
+                about_unit = any(p in named for p in asked)
             score = coverage + (0.5 * share - 0.25 if kinds else 0) + (0.3 if asked and about_unit else 0)
             score += 0.08 / (rank + 1) + score_bonus
             candidates.append(_Candidate(rank, s, e, shown, score, coverage, ok, about_unit, held=held,

@@ -108,18 +108,29 @@ def chunk_article(article: Article) -> list[Passage]:
 
 
 def _with_lists(text: str, paragraphs) -> list[tuple[str, int, int]]:
-    """(section, start, end) per paragraph, a list intro ("... cụ thể:") joined with its items."""
-    # the intro says what the items are ("mỗi tỉnh đảm nhận:"), the items say which is whose, and
-    # neither answers alone; items past MAX_PASSAGE_CHARS stay passages of their own
+    """(section, start, end) per paragraph, a list's lead-in ("... cụ thể:") joined with its items."""
+    # the lead-in says what the items are ("mỗi tỉnh đảm nhận:"), the items say which is whose, and
+    # neither answers alone. Only the lead-in sentence joins them: the sentences before it in its
+    # paragraph stay a passage of their own, which the items would dilute. Items past
+    # MAX_PASSAGE_CHARS stay passages of their own.
     out: list[tuple[str, int, int]] = []
-    open_list = False  # the last span is a list intro, maybe with items already joined
+    open_list = False  # the last span ends with a lead-in, maybe with items already joined
+    joined = False  # ... and has items joined
     for section, block in paragraphs:
-        if (open_list and out[-1][0] == section and LIST_ITEM_RE.match(text, block.start)
-                and block.end - out[-1][1] <= MAX_PASSAGE_CHARS):
-            out[-1] = (section, out[-1][1], block.end)
-            continue
+        if open_list and out[-1][0] == section and LIST_ITEM_RE.match(text, block.start):
+            _, start, end = out[-1]
+            sentences = [] if joined else split_sentences(text[start:end])
+            lead = start + sentences[-1][0] if sentences else start
+            if block.end - lead <= MAX_PASSAGE_CHARS:
+                if lead > start:  # the lead-in sentence leaves its paragraph ("... Một số tuyến gồm:")
+                    out[-1] = (section, start, start + sentences[-2][1])
+                    out.append((section, lead, end))
+                out[-1] = (section, lead, block.end)
+                joined = True
+                continue
         out.append((section, block.start, block.end))
         open_list = text[block.start:block.end].rstrip().endswith(":")
+        joined = False
     return out
 
 

@@ -334,6 +334,9 @@ def test_a_province_asked_of_a_list_is_answered_by_its_own_item(fresh):
         ("Đắk Lắk trồng những cây dược liệu nào?", "- Đắk Lắk: đương quy và sachi trên 600 ha ở Lắk, M'Drắk. [1]"),
         ("Dak Lak chon cay gi lam chu luc", "- Đắk Lắk: đương quy và sachi trên 600 ha ở Lắk, M'Drắk. [1]"),
         ("Lâm Đồng trồng cây chủ lực trên bao nhiêu ha?", "- Lâm Đồng: atiso và hà thủ ô trên 900 ha ở Đơn Dương, Lạc Dương. [1]"),
+        # two provinces asked: each one's own item (an item names one of them, not both)
+        ("Lâm Đồng và Đắk Lắk mỗi tỉnh trồng cây gì?",
+         "- Đắk Lắk: đương quy và sachi trên 600 ha ở Lắk, M'Drắk. [1] - Lâm Đồng: atiso và hà thủ ô trên 900 ha ở Đơn Dương, Lạc Dương. [1]"),
     ]:
         answer = assistant.ask(question)
         assert answer.answer == item, (question, answer.answer)

@@ -203,6 +203,17 @@ def test_a_list_intro_and_its_items_are_one_passage():
     assert all(LIST_ARTICLE[p.start:p.end] == p.text for p in passages)
 
 
+def test_only_the_lead_in_sentence_of_a_longer_paragraph_joins_the_items():
+    # the paragraph's other sentences have facts of their own, which the items would dilute
+    text = LIST_ARTICLE.replace(
+        "Về vùng trồng, mỗi địa phương",
+        "Diện tích cây dược liệu của ba tỉnh dự kiến tăng gấp đôi, lên 20.000 ha vào năm 2030. Về vùng trồng, mỗi địa phương")
+    texts = [p.text for p in chunk_article(parse_article(text, "duoc-lieu.txt"))]
+    assert texts[3] == "Diện tích cây dược liệu của ba tỉnh dự kiến tăng gấp đôi, lên 20.000 ha vào năm 2030.", texts
+    assert texts[4].startswith("Về vùng trồng, mỗi địa phương chọn loại cây chủ lực phù hợp thổ nhưỡng riêng của mình:\n- Gia Lai:")
+    assert texts[4].endswith("ở Đơn Dương, Lạc Dương.") and len(texts) == 6, texts
+
+
 def test_items_without_an_intro_and_a_list_past_the_size_limit_stay_apart():
     no_intro = LIST_ARTICLE.replace("thổ nhưỡng riêng của mình:", "thổ nhưỡng riêng của mình.")
     texts = [p.text for p in chunk_article(parse_article(no_intro, "a.txt"))]
