@@ -653,6 +653,10 @@ def _narrow_to_clause(cand: _Candidate, passage_text: str, asked: list[str], kin
     return None
 
 
+# answer nouns (folded) that ask for anything at all: "Có những thông tin gì về X?", "What information ..."
+_NO_KIND_NOUNS = {("thong", "tin"), ("information",)}
+
+
 def coverage_items(question: Question, index: ReadIndex, folded: bool, keys=DEFAULT_TUNING.lexical,
                    report: dict | None = None, skip_answer_noun: bool = True) -> list[tuple[float, list[frozenset]]]:
     """What a passage must contain to cover the question: (weight, alternative term sets) items.
@@ -666,8 +670,10 @@ def coverage_items(question: Question, index: ReadIndex, folded: bool, keys=DEFA
     def terms(text: str, query: bool = False) -> list[str]:
         return lexical.terms(text, folded=folded, query=query, keys=keys)
 
-    # the noun naming the kind of answer ("lĩnh vực" in "lĩnh vực nào") need not be in the passage
-    noun = set(question.answer_noun) if skip_answer_noun else set()
+    # the noun naming the kind of answer ("lĩnh vực" in "lĩnh vực nào") need not be in the passage;
+    # "thông tin" (information) names no kind at all, and a sentence that says it ("công nghệ
+    # thông tin") is no better an answer
+    noun = set(question.answer_noun) if skip_answer_noun or question.answer_noun in _NO_KIND_NOUNS else set()
     asked = [t for t in dict.fromkeys(terms(question.text, query=True)) if not (noun and set(fold(t).split(" ")) <= noun)]
     groups = list(question.acronyms) if question.kind != "en" else list(question.expansion_groups)
     if question.kind == "en" and noun:

@@ -340,3 +340,21 @@ def test_a_province_asked_of_a_list_is_answered_by_its_own_item(fresh):
     ]:
         answer = assistant.ask(question)
         assert answer.answer == item, (question, answer.answer)
+
+
+NHAN_LUC_ARTICLE = """Đà Nẵng và Quảng Ngãi hợp tác đào tạo nhân lực
+Hai địa phương vừa ký chương trình hợp tác đào tạo nhân lực giai đoạn 2026 – 2030 tại phường Cẩm Thành, với tổng kinh phí dự kiến 320 tỷ đồng.
+Theo chương trình, các trường đại học tại Đà Nẵng mỗi năm đào tạo 800 kỹ sư công nghệ thông tin cho doanh nghiệp ở Quảng Ngãi. Quảng Ngãi dành 20 tỷ đồng mỗi năm cấp học bổng cho sinh viên các xã vùng cao khu vực Kon Tum cũ.
+Hai bên sẽ họp sơ kết vào tháng 12/2027 để đánh giá kết quả và điều chỉnh chỉ tiêu cho giai đoạn sau.
+"""
+
+
+def test_asked_for_information_about_a_province_the_sentence_naming_it_answers(fresh):
+    # "thông tin" (information) names no kind of answer: "công nghệ thông tin" in the sentence
+    # before made it look the better one, and the answer abstained (the explorer's question)
+    assistant = fresh(with_seed=False, with_fixtures=False)
+    (assistant.settings.corpus_dir / "nhan-luc.txt").write_text(NHAN_LUC_ARTICLE, encoding="utf-8")
+    assistant.ensure_index()
+    answer = assistant.ask("Có những thông tin gì về Kon Tum?", province="Kon Tum")
+    assert answer.answer == ("Quảng Ngãi dành 20 tỷ đồng mỗi năm cấp học bổng cho sinh viên các xã vùng cao "
+                             "khu vực Kon Tum cũ. [1]"), answer.answer
