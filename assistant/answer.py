@@ -206,7 +206,7 @@ def extract_answer(question: Question, hits: list[Hit], index: ReadIndex, tuning
         label = passage_label(text)
         about_asked = all(p in index.provinces_of(hit.id) for p in asked) or not_provinces
         # a list ("... cụ thể: - Gia Lai: ...; - Đắk Lắk: ..."): each item is read with the intro,
-        # which says what the items are, and an item naming provinces is about them alone
+        # which says what the items are, and the items say whose each is
         list_items = _list_items(text)
         intro: set[str] = set()
         items_named: set[str] = set()
