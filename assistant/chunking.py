@@ -120,9 +120,9 @@ def _with_lists(text: str, paragraphs) -> list[tuple[str, int, int]]:
         if open_list and out[-1][0] == section and LIST_ITEM_RE.match(text, block.start):
             _, start, end = out[-1]
             sentences = [] if joined else split_sentences(text[start:end])
-            lead = start + sentences[-1][0] if sentences else start
+            lead = start + sentences[-1][0] if len(sentences) > 1 else start
             if block.end - lead <= MAX_PASSAGE_CHARS:
-                if lead > start:  # the lead-in sentence leaves its paragraph ("... Một số tuyến gồm:")
+                if lead > start:  # the lead-in sentence leaves its paragraph ("... Các dự án gồm:")
                     out[-1] = (section, start, start + sentences[-2][1])
                     out.append((section, lead, end))
                 out[-1] = (section, lead, block.end)

@@ -113,12 +113,15 @@ _QTYPES = {
     "person": ("ai ", "ai?", "la ai", "who", "lanh dao nao", "quan chuc nao", "nguoi nao", "can bo nao"),
     "place": ("o dau", "tai dau", "dien ra o", "noi nao", "where", "what venue"),
 }
-# each kind's cues as one pattern; a cue ends a word (a plural s aside): "cost" is not "Costa"
-_QTYPE_RES = {
-    kind: re.compile("|".join(" " + re.escape(cue) + (r"(?:s|es)?(?![a-z0-9])" if cue[-1].isalnum() else "")
-                              for cue in cues))
-    for kind, cues in _QTYPES.items()
-}
+
+
+def _cue_pattern(cue: str) -> str:
+    """A cue on the folded question, ending a word (a plural s aside): "cost" is not "Costa"."""
+    return " " + re.escape(cue) + (r"(?:s|es)?(?![a-z0-9])" if cue[-1].isalnum() else "")
+
+
+# each kind's cues as one pattern
+_QTYPE_RES = {kind: re.compile("|".join(_cue_pattern(cue) for cue in cues)) for kind, cues in _QTYPES.items()}
 # The Vietnamese cues as written with diacritics. Folded, other words read as cues: "quyền lực
 # nào" (which power) as "lúc nào" (when), "khí nào" (which gas) as "khi nào", "bao nhiêu nam giới"
 # as "bao nhiêu năm", "vệ tinh nào" (which satellite) as "tỉnh nào"; a question typed with
@@ -138,25 +141,25 @@ _VI_CUE_SPELLINGS = {
     "dien ra o": ("diễn ra ở",), "noi nao": ("nơi nào",),
 }
 _VI_CUE_RES = {
-    kind: [(re.compile(" " + re.escape(cue) + (r"(?![a-z0-9])" if cue[-1].isalnum() else "")),
+    kind: [(re.compile(_cue_pattern(cue)),
             # or typed without diacritics in a question that has some ("Đà Nẵng khởi công luc nao")
             re.compile("|".join(rf"(?<!\w){re.escape(spelling)}(?!\w)"
                                 for spelling in (*_VI_CUE_SPELLINGS[cue], cue.strip(" ?")))))
            for cue in cues if cue in _VI_CUE_SPELLINGS]
     for kind, cues in _QTYPES.items()
 }
+# each kind's other cues (English), which no spelling check applies to
+_OTHER_CUE_RES = {
+    kind: re.compile("|".join(_cue_pattern(cue) for cue in cues if cue not in _VI_CUE_SPELLINGS))
+    for kind, cues in _QTYPES.items() if any(cue not in _VI_CUE_SPELLINGS for cue in cues)
+}
 
 
 def _asked_only_by_folding(kind: str, folded: str, written: str) -> bool:
     """The kind's cues found in the folded question are all Vietnamese, and none is written with its diacritics."""
     found = [spelled for cue, spelled in _VI_CUE_RES[kind] if cue.search(folded)]
-    if not found:
-        return False
-    other_cues = folded
-    for cue, _ in _VI_CUE_RES[kind]:
-        other_cues = cue.sub(" ", other_cues)
-    if _QTYPE_RES[kind].search(other_cues):
-        return False  # also asked by a cue of another language ("which province")
+    if not found or (kind in _OTHER_CUE_RES and _OTHER_CUE_RES[kind].search(folded)):
+        return False  # no Vietnamese cue, or also asked by an English one ("which province")
     return not any(spelled.search(written) for spelled in found)
 
 
